@@ -1,0 +1,47 @@
+# Entry points. `make demo` and `make test` set everything up on a fresh Debian 12 machine.
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PG_ENV = eval "$$(scripts/local-pg env)"
+
+.PHONY: all deps build db migrate demo test unit integration dag-test bench airflow airflow-venv up down logs clean
+
+all: build
+
+deps:
+	scripts/install-deps
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j $(JOBS)
+
+# start the local PostgreSQL (.local/pg, port 54329) and migrate its `ecomm` database
+db: build
+	scripts/local-pg start
+	$(PG_ENV) && $(BUILD)/bin/migrate
+
+demo: db
+	scripts/demo
+
+airflow-venv: deps
+	scripts/setup-airflow
+
+test: build airflow-venv
+	scripts/run-tests
+
+bench: db
+	bench/run
+
+# Airflow 3 from PyPI in .venv, against the local database, UI on http://localhost:8080
+airflow: db airflow-venv
+	scripts/airflow-local
+
+up:
+	docker compose up -d --build
+down:
+	docker compose down
+logs:
+	docker compose logs -f --tail=200
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,188 @@
+// COPY streaming: rows in large buffers, PQputCopyEnd and PQgetResult both checked.
+#include "common/copy.hpp"
+
+#include <charconv>
+#include <cstring>
+
+#include "common/errors.hpp"
+#include "common/money.hpp"
+#include "common/timeutil.hpp"
+
+namespace ecomm {
+
+CopyRowWriter& CopyRowWriter::field(std::string_view text) {
+    separator();
+    append_copy_escaped(buf_, text);
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::raw_field(std::string_view text) {
+    separator();
+    buf_.append(text);
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::field(long long v) {
+    separator();
+    char tmp[24];
+    auto [p, ec] = std::to_chars(tmp, tmp + sizeof tmp, v);
+    buf_.append(tmp, p);
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::null_field() {
+    separator();
+    buf_.append("\\N");
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::cents_field(long long cents) {
+    separator();
+    append_cents(buf_, cents);
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::timestamp_field(long long micros) {
+    separator();
+    append_timestamp(buf_, micros);
+    return *this;
+}
+
+CopyRowWriter& CopyRowWriter::date_field(long long days) {
+    separator();
+    buf_.append(format_date(days));
+    return *this;
+}
+
+void CopyRowWriter::end_row() {
+    buf_.push_back('\n');
+    row_open_ = false;
+    ++rows_;
+    if (buf_.size() >= flush_bytes_) {
+        flush_buffer();
+        buf_.clear();
+    }
+}
+
+// ---------------------------------------------------------------- CopyIn
+
+CopyIn::CopyIn(Connection& conn, const std::string& copy_sql, size_t flush_bytes)
+    : CopyRowWriter(flush_bytes), conn_(conn), sql_(copy_sql) {
+    PGresult* r = PQexec(conn_.raw(), copy_sql.c_str());
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) conn_.throw_error(r, copy_sql);
+    PQclear(r);
+}
+
+CopyIn::~CopyIn() {
+    if (!done_) {
+        PQputCopyEnd(conn_.raw(), "copy abandoned by the client");
+        while (PGresult* r = PQgetResult(conn_.raw())) PQclear(r);
+    }
+}
+
+void CopyIn::write_raw(std::string_view rows_text) {
+    if (PQputCopyData(conn_.raw(), rows_text.data(), static_cast<int>(rows_text.size())) != 1)
+        conn_.throw_error(nullptr, sql_);
+}
+
+void CopyIn::flush_buffer() {
+    if (!buf_.empty()) write_raw(buf_);
+}
+
+long long CopyIn::finish() {
+    flush_buffer();
+    buf_.clear();
+    done_ = true;
+    if (PQputCopyEnd(conn_.raw(), nullptr) != 1) conn_.throw_error(nullptr, sql_);
+    Result r = conn_.check(PQgetResult(conn_.raw()), sql_);
+    while (PGresult* rest = PQgetResult(conn_.raw())) PQclear(rest);
+    return r.affected();
+}
+
+// ---------------------------------------------------------------- CopySpool
+
+CopySpool::CopySpool(size_t flush_bytes) : CopyRowWriter(flush_bytes), file_(std::tmpfile()) {
+    if (!file_) throw RetryableError(std::string("cannot create a temporary spool file: ") + std::strerror(errno));
+}
+
+CopySpool::~CopySpool() {
+    if (file_) std::fclose(file_);
+}
+
+void CopySpool::flush_buffer() {
+    if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
+        throw RetryableError(std::string("cannot write the temporary spool file: ") + std::strerror(errno));
+}
+
+long long CopySpool::load(Connection& conn, const std::string& copy_sql) {
+    flush_buffer();
+    buf_.clear();
+    std::fflush(file_);
+    std::rewind(file_);
+    CopyIn copy(conn, copy_sql);
+    std::string chunk(1 << 20, '\0');
+    size_t n;
+    while ((n = std::fread(chunk.data(), 1, chunk.size(), file_)) > 0) copy.write_raw({chunk.data(), n});
+    return copy.finish();
+}
+
+// ---------------------------------------------------------------- COPY text format
+
+void append_copy_escaped(std::string& out, std::string_view text) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+        const char* run = p;
+        while (p < end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r') ++p;
+        out.append(run, p);
+        if (p == end) break;
+        switch (*p) {
+            case '\\': out.append("\\\\"); break;
+            case '\t': out.append("\\t"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+        }
+        ++p;
+    }
+}
+
+void copy_unescape(std::string_view in, std::string& out) {
+    out.clear();
+    const char* p = in.data();
+    const char* end = p + in.size();
+    while (p < end) {
+        const char* bs = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(end - p)));
+        if (!bs) {
+            out.append(p, end);
+            break;
+        }
+        out.append(p, bs);
+        if (bs + 1 >= end) break;
+        switch (bs[1]) {
+            case 'n': out.push_back('\n'); break;
+            case 't': out.push_back('\t'); break;
+            case 'r': out.push_back('\r'); break;
+            case 'b': out.push_back('\b'); break;
+            case 'f': out.push_back('\f'); break;
+            case 'v': out.push_back('\v'); break;
+            default: out.push_back(bs[1]); break;  // \\ and any other escaped character
+        }
+        p = bs + 2;
+    }
+}
+
+void split_copy_row(std::string_view row, std::vector<std::string_view>& fields) {
+    fields.clear();
+    size_t start = 0;
+    for (;;) {
+        size_t tab = row.find('\t', start);
+        if (tab == std::string_view::npos) {
+            fields.push_back(row.substr(start));
+            return;
+        }
+        fields.push_back(row.substr(start, tab - start));
+        start = tab + 1;
+    }
+}
+
+}  // namespace ecomm

@@ -1,0 +1,88 @@
+// COPY text-format rows: streamed to the server (CopyIn) or spooled to a temporary file (CopySpool)
+// when the connection is busy with another COPY. Both buffer rows and flush in large blocks.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/db.hpp"
+
+namespace ecomm {
+
+// Builds COPY text rows into a buffer; subclasses decide where full buffers go.
+class CopyRowWriter {
+public:
+    explicit CopyRowWriter(size_t flush_bytes) : flush_bytes_(flush_bytes) { buf_.reserve(flush_bytes + (64 << 10)); }
+    virtual ~CopyRowWriter() = default;
+    CopyRowWriter(const CopyRowWriter&) = delete;
+    CopyRowWriter& operator=(const CopyRowWriter&) = delete;
+
+    CopyRowWriter& field(std::string_view text);      // escaped
+    CopyRowWriter& raw_field(std::string_view text);  // caller guarantees no tab, newline, backslash
+    CopyRowWriter& field(long long v);
+    CopyRowWriter& null_field();
+    CopyRowWriter& cents_field(long long cents);      // numeric(12,2) text from exact cents
+    CopyRowWriter& timestamp_field(long long micros); // timestamptz text, UTC
+    CopyRowWriter& date_field(long long days);
+    CopyRowWriter& bool_field(bool v) { return raw_field(v ? "t" : "f"); }
+    void end_row();
+    long long rows() const { return rows_; }
+
+protected:
+    virtual void flush_buffer() = 0;
+    std::string buf_;
+
+private:
+    void separator() {
+        if (row_open_) buf_.push_back('\t');
+        row_open_ = true;
+    }
+    size_t flush_bytes_;
+    bool row_open_ = false;
+    long long rows_ = 0;
+};
+
+// Streams rows into `COPY ... FROM STDIN`. finish() ends the COPY and checks the server's result;
+// a CopyIn destroyed without finish() aborts the COPY, so the transaction fails instead of half-loading.
+class CopyIn : public CopyRowWriter {
+public:
+    CopyIn(Connection& conn, const std::string& copy_sql, size_t flush_bytes = 1 << 20);
+    ~CopyIn() override;
+    // Appends pre-formatted COPY text (whole rows).
+    void write_raw(std::string_view rows_text);
+    // Ends the COPY; returns the server's row count.
+    long long finish();
+
+protected:
+    void flush_buffer() override;
+
+private:
+    Connection& conn_;
+    std::string sql_;
+    bool done_ = false;
+};
+
+// Spools rows to an anonymous temporary file; load() later streams them into a COPY. Memory stays flat.
+class CopySpool : public CopyRowWriter {
+public:
+    explicit CopySpool(size_t flush_bytes = 1 << 20);
+    ~CopySpool() override;
+    long long load(Connection& conn, const std::string& copy_sql);
+
+protected:
+    void flush_buffer() override;
+
+private:
+    std::FILE* file_;
+};
+
+// COPY text-format escaping of one field, appended to out.
+void append_copy_escaped(std::string& out, std::string_view text);
+// Reverses COPY text-format escaping (for rows read with Connection::copy_out).
+void copy_unescape(std::string_view in, std::string& out);
+// Splits a COPY text row into its fields (still escaped). A null field is "\N".
+void split_copy_row(std::string_view row, std::vector<std::string_view>& fields);
+
+}  // namespace ecomm

@@ -1,0 +1,147 @@
+// libpq wrapper: every result is checked against the status we expect; COPY ends are verified.
+#include "common/db.hpp"
+
+#include <atomic>
+#include <charconv>
+#include <cstring>
+
+#include "common/errors.hpp"
+
+namespace ecomm {
+
+namespace {
+// The cancel handle of the most recent connection, for the SIGTERM handler (PQcancel is signal-safe).
+std::atomic<PGcancel*> g_cancel{nullptr};
+}  // namespace
+
+long long Result::integer(int row, int col) const {
+    auto v = get(row, col);
+    long long out = 0;
+    std::from_chars(v.data(), v.data() + v.size(), out);
+    return out;
+}
+
+long long Result::affected() const {
+    const char* t = PQcmdTuples(r_.get());
+    return (t && *t) ? std::atoll(t) : 0;
+}
+
+Connection::Connection(const std::string& conninfo, const std::string& application_name) {
+    const char* keys[] = {"dbname", "fallback_application_name", "client_encoding", nullptr};
+    const char* vals[] = {conninfo.c_str(), application_name.c_str(), "UTF8", nullptr};
+    // expand_dbname=1: the dbname value may be a full conninfo string or URI
+    conn_.reset(PQconnectdbParams(keys, vals, 1));
+    if (!conn_ || PQstatus(conn_.get()) != CONNECTION_OK) {
+        std::string msg = conn_ ? PQerrorMessage(conn_.get()) : "out of memory";
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+        throw DbError("08001", "cannot connect: " + msg, "");
+    }
+    PGcancel* old = g_cancel.exchange(PQgetCancel(conn_.get()));
+    if (old) PQfreeCancel(old);
+    exec("set timezone = 'UTC'");
+}
+
+void Connection::cancel_from_signal() noexcept {
+    PGcancel* c = g_cancel.load();
+    if (c) {
+        char errbuf[256];
+        PQcancel(c, errbuf, sizeof errbuf);
+    }
+}
+
+void Connection::throw_error(PGresult* r, const std::string& statement) const {
+    std::string sqlstate, message;
+    if (r) {
+        const char* s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        if (s) sqlstate = s;
+        message = PQresultErrorMessage(r);
+        PQclear(r);
+    }
+    if (message.empty()) message = PQerrorMessage(conn_.get());
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+    if (message.rfind("ERROR:  ", 0) == 0) message = message.substr(8);
+    if (PQstatus(conn_.get()) != CONNECTION_OK && sqlstate.empty()) sqlstate = "08006";
+    throw DbError(sqlstate, message, statement);
+}
+
+Result Connection::check(PGresult* r, const std::string& statement) {
+    auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw_error(r, statement);
+    return Result(ResultPtr(r));
+}
+
+Result Connection::exec(const std::string& sql) { return check(PQexec(conn_.get(), sql.c_str()), sql); }
+
+Result Connection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    return check(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0),
+                 sql);
+}
+
+std::optional<std::string> Connection::scalar(const std::string& sql,
+                                              const std::vector<std::optional<std::string>>& params) {
+    Result r = params.empty() ? exec(sql) : exec(sql, params);
+    if (r.rows() == 0 || r.is_null(0, 0)) return std::nullopt;
+    return r.text(0, 0);
+}
+
+long long Connection::scalar_int(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    auto v = scalar(sql, params);
+    return v ? std::stoll(*v) : 0;
+}
+
+long long Connection::copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row) {
+    PGresult* r = PQexec(conn_.get(), copy_sql.c_str());
+    if (!r || PQresultStatus(r) != PGRES_COPY_OUT) throw_error(r, copy_sql);
+    PQclear(r);
+    long long rows = 0;
+    for (;;) {
+        char* buf = nullptr;
+        int n = PQgetCopyData(conn_.get(), &buf, 0);
+        if (n == -1) break;  // done
+        if (n == -2) throw_error(nullptr, copy_sql);
+        std::string_view row(buf, static_cast<size_t>(n));
+        if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+        try {
+            on_row(row);
+        } catch (...) {
+            PQfreemem(buf);
+            // drain the rest so the connection stays usable for the rollback
+            while ((n = PQgetCopyData(conn_.get(), &buf, 0)) >= 0) PQfreemem(buf);
+            while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+            throw;
+        }
+        PQfreemem(buf);
+        ++rows;
+    }
+    check(PQgetResult(conn_.get()), copy_sql);
+    while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+    return rows;
+}
+
+void Connection::rollback_quietly() noexcept {
+    if (!conn_) return;
+    if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) return;
+    if (PGresult* r = PQexec(conn_.get(), "rollback")) PQclear(r);
+}
+
+std::string Connection::quote_literal(std::string_view s) const {
+    char* q = PQescapeLiteral(conn_.get(), s.data(), s.size());
+    if (!q) throw DbError("", "cannot quote literal", "");
+    std::string out(q);
+    PQfreemem(q);
+    return out;
+}
+
+std::string Connection::quote_identifier(std::string_view s) const {
+    char* q = PQescapeIdentifier(conn_.get(), s.data(), s.size());
+    if (!q) throw DbError("", "cannot quote identifier", "");
+    std::string out(q);
+    PQfreemem(q);
+    return out;
+}
+
+}  // namespace ecomm

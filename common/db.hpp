@@ -1,0 +1,75 @@
+// The one place that talks to libpq: connections, checked results, COPY in and out.
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecomm {
+
+struct PgResultDeleter {
+    void operator()(PGresult* r) const { PQclear(r); }
+};
+struct PgConnDeleter {
+    void operator()(PGconn* c) const { PQfinish(c); }
+};
+using ResultPtr = std::unique_ptr<PGresult, PgResultDeleter>;
+
+// A checked query result (PGRES_TUPLES_OK or PGRES_COMMAND_OK).
+class Result {
+public:
+    explicit Result(ResultPtr r) : r_(std::move(r)) {}
+    int rows() const { return PQntuples(r_.get()); }
+    int columns() const { return PQnfields(r_.get()); }
+    bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col); }
+    std::string_view get(int row, int col) const {
+        return {PQgetvalue(r_.get(), row, col), static_cast<size_t>(PQgetlength(r_.get(), row, col))};
+    }
+    std::string text(int row, int col) const { return std::string(get(row, col)); }
+    long long integer(int row, int col) const;
+    // rows affected by INSERT/UPDATE/DELETE
+    long long affected() const;
+
+private:
+    ResultPtr r_;
+};
+
+class Connection {
+public:
+    // conninfo may be empty: libpq then uses the PG* environment variables.
+    Connection(const std::string& conninfo, const std::string& application_name);
+    PGconn* raw() const { return conn_.get(); }
+
+    Result exec(const std::string& sql);
+    Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
+    // convenience: first column of first row, or nullopt when no row / null
+    std::optional<std::string> scalar(const std::string& sql,
+                                      const std::vector<std::optional<std::string>>& params = {});
+    long long scalar_int(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+
+    // Streams COPY ... TO STDOUT rows (each without its trailing newline) to on_row.
+    long long copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row);
+
+    void begin() { exec("begin"); }
+    void commit() { exec("commit"); }
+    void rollback_quietly() noexcept;
+    std::string quote_literal(std::string_view s) const;
+    std::string quote_identifier(std::string_view s) const;
+
+    // Sends a cancel request for the running statement; safe to call from a signal handler.
+    static void cancel_from_signal() noexcept;
+
+private:
+    friend class CopyIn;
+    [[noreturn]] void throw_error(PGresult* r, const std::string& statement) const;
+    Result check(PGresult* r, const std::string& statement);
+
+    std::unique_ptr<PGconn, PgConnDeleter> conn_;
+};
+
+}  // namespace ecomm

@@ -1,0 +1,24 @@
+// The landing zone: <data-dir>/incoming/<feed>/<YYYY-MM-DD>/<files> with _SUCCESS written last.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ecomm {
+
+struct DayDrop {
+    std::string dir;                 // <data-dir>/incoming/<feed>/<date>
+    std::vector<std::string> files;  // full paths, sorted by file name (the arrival order the SPEC uses)
+};
+
+// Finds the day's files of a feed whose names end with one of `extensions` (".json", ".json.gz").
+// Throws NothingToDo (exit 99) when the day folder does not exist, RetryableError (exit 1) when it has no
+// _SUCCESS yet. Other files (not matching, hidden, _SUCCESS) are ignored and logged.
+DayDrop find_day_drop(const std::string& data_dir, const std::string& feed, const std::string& date,
+                      const std::vector<std::string>& extensions);
+
+// The file name relative to the data dir's incoming/ folder ("orders/2025-12-13/part-1.json"):
+// what the audit trail and error messages show.
+std::string lineage_name(const std::string& path);
+
+}  // namespace ecomm
