@@ -16,6 +16,7 @@ create table staging.orders (
     ship_region     text,
     -- the version's arrival identity: which load, file and line set this state
     load_date       date not null,
+    replaced_earlier boolean not null default false,  -- an earlier state existed (facts may hold it)
     source_file     text not null,
     line_no         bigint not null
 );
@@ -23,7 +24,7 @@ comment on table staging.orders is 'one row per order: its latest state (greates
 create index staging_orders_load_date on staging.orders (load_date);
 
 create table staging.order_lines (
-    order_id    text not null references staging.orders (order_id) on delete cascade,
+    order_id    text not null,
     line_number integer not null,           -- 1-based position in items
     product_id  text not null,
     quantity    integer not null,
