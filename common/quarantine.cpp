@@ -23,8 +23,16 @@ void Quarantine::add(Reason reason, const std::string& source_file, long line_no
 long long Quarantine::store(Connection& db, std::string_view stage) {
     db.exec("delete from audit.bad_records where load_date = $1::date and feed = $2 and stage = $3",
             {load_date_, feed_, std::string(stage)});
-    return spool_.load(db, "copy audit.bad_records (load_date, feed, source_file, line_no, reason, detail, record, stage) "
-                           "from stdin with (format text)" );
+    if (spool_.rows() == 0) return 0;
+    // the spool holds rows without the stage: load them into a scratch table, then copy them over with it
+    db.exec("create temporary table if not exists tmp_bad_records "
+            "(load_date date, feed text, source_file text, line_no bigint, reason text, detail text, record text)");
+    db.exec("truncate tmp_bad_records");
+    spool_.load(db, "copy tmp_bad_records from stdin");
+    return db.exec("insert into audit.bad_records (load_date, feed, source_file, line_no, reason, detail, record, stage) "
+                   "select load_date, feed, source_file, line_no, reason, detail, record, $1 from tmp_bad_records",
+                   {std::string(stage)})
+        .affected();
 }
 
 bool is_valid_utf8(std::string_view text) {

@@ -20,3 +20,4 @@ create table warehouse.fact_order_lines (
 comment on table warehouse.fact_order_lines is 'one row per order line (of the order''s latest state)';
 create index fact_order_lines_order_id on warehouse.fact_order_lines (order_id);
 create index fact_order_lines_order_date on warehouse.fact_order_lines (order_date, product_key);
+create index fact_order_lines_load_date on warehouse.fact_order_lines (load_date);

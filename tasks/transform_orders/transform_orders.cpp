@@ -1,0 +1,168 @@
+// Orders transform. Raw rows stream in over a second connection; valid versions stream out by COPY into
+// temporary tables (lines through a spool file, since one connection carries one COPY at a time); one
+// set-based merge then keeps, per order, the version with the greatest (updated_at, load_date, source_file,
+// line_no). That comparison is commutative and idempotent: any load order, any rerun, the same state.
+#include "transform_orders.hpp"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/copy.hpp"
+#include "common/logging.hpp"
+#include "common/quarantine.hpp"
+#include "order_record.hpp"
+
+namespace ecomm {
+
+namespace {
+
+constexpr const char* create_work_tables = R"sql(
+create temporary table tmp_order_versions (
+    order_id text, user_id text, order_ts timestamptz, updated_at timestamptz, status text, currency text,
+    channel text, payment_method text, payment_amount numeric(12,2), revenue numeric(12,2), units integer,
+    line_count integer, ship_country text, ship_region text, ship_city text, ship_postal_code text,
+    source_file text, line_no bigint
+) on commit drop;
+create temporary table tmp_order_version_lines (
+    source_file text, line_no bigint, order_id text, line_number integer, product_id text, quantity integer,
+    unit_price numeric(12,2), discount numeric(12,2), revenue numeric(12,2)
+) on commit drop;
+)sql";
+
+// $1 = load date. Picks the day's winner per order, merges it into staging.orders only when it is newer
+// than the state there, and returns the orders whose state this load set.
+constexpr const char* merge_orders = R"sql(
+create temporary table tmp_changed_orders on commit drop as
+with day_winners as (
+    select distinct on (order_id) *
+    from tmp_order_versions
+    order by order_id, updated_at desc, source_file desc, line_no desc
+),
+merged as (
+    insert into staging.orders as s (
+        order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount,
+        revenue, units, line_count, ship_country, ship_region, load_date, replaced_earlier, source_file, line_no)
+    select order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount,
+           revenue, units, line_count, ship_country, ship_region, $1::date, false, source_file, line_no
+    from day_winners
+    on conflict (order_id) do update set
+        user_id = excluded.user_id, order_ts = excluded.order_ts, updated_at = excluded.updated_at,
+        status = excluded.status, currency = excluded.currency, channel = excluded.channel,
+        payment_method = excluded.payment_method, payment_amount = excluded.payment_amount,
+        revenue = excluded.revenue, units = excluded.units, line_count = excluded.line_count,
+        ship_country = excluded.ship_country, ship_region = excluded.ship_region,
+        load_date = excluded.load_date, replaced_earlier = true,
+        source_file = excluded.source_file, line_no = excluded.line_no
+    where (excluded.updated_at, excluded.load_date, excluded.source_file, excluded.line_no)
+        > (s.updated_at, s.load_date, s.source_file, s.line_no)
+    returning s.order_id, s.source_file, s.line_no, s.replaced_earlier
+)
+select * from merged
+)sql";
+
+constexpr const char* replace_lines = R"sql(
+delete from staging.order_lines l
+using tmp_changed_orders c
+where c.replaced_earlier and l.order_id = c.order_id;
+
+insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, revenue)
+select v.order_id, v.line_number, v.product_id, v.quantity, v.unit_price, v.discount, v.revenue
+from tmp_order_version_lines v
+join tmp_changed_orders c using (source_file, line_no);
+
+insert into private.order_shipping (order_id, city, postal_code)
+select v.order_id, v.ship_city, v.ship_postal_code
+from tmp_order_versions v
+join tmp_changed_orders c using (source_file, line_no)
+on conflict (order_id) do update set city = excluded.city, postal_code = excluded.postal_code;
+)sql";
+
+void write_version(CopyRowWriter& out, const Order& o, const std::string& source_file, std::string_view line_no) {
+    out.field(o.order_id).field(o.user_id).timestamp_field(o.order_ts).timestamp_field(o.updated_at);
+    out.field(o.status).field(o.currency).field(o.channel).field(o.payment_method);
+    out.cents_field(o.payment_cents).cents_field(o.revenue_cents()).field(o.units());
+    out.field(static_cast<long long>(o.lines.size())).field(o.ship_country);
+    for (const auto* opt : {&o.ship_region, &o.ship_city, &o.ship_postal_code}) {
+        if (*opt)
+            out.field(**opt);
+        else
+            out.null_field();
+    }
+    out.field(source_file).raw_field(line_no);
+    out.end_row();
+}
+
+void write_lines(CopyRowWriter& out, const Order& o, const std::string& source_file, std::string_view line_no) {
+    long long n = 0;
+    for (const auto& l : o.lines) {
+        out.field(source_file).raw_field(line_no).field(o.order_id).field(++n).field(l.product_id);
+        out.field(l.quantity).cents_field(l.unit_price_cents).cents_field(l.discount_cents).cents_field(l.revenue_cents());
+        out.end_row();
+    }
+}
+
+}  // namespace
+
+void transform_orders(TaskContext& ctx) {
+    auto started = std::chrono::steady_clock::now();
+    Connection& db = *ctx.db;
+    const int64_t load_day = ctx.load_day();
+    db.exec(create_work_tables);
+
+    // Raw rows come over a second connection while this one streams the COPY out.
+    Connection reader(ctx.options.dsn, ctx.task);
+    Quarantine quarantine("orders", ctx.date());
+    CopySpool lines;
+    CopyIn versions(db, "copy tmp_order_versions from stdin");
+    simdjson::ondemand::parser parser;
+    Order order;
+    std::string record, source_file;
+    std::vector<std::string_view> fields;
+    reader.copy_out("copy (select source_file, line_no, record from raw.orders where load_date = " +
+                        reader.quote_literal(ctx.date()) + ") to stdout",
+                    [&](std::string_view row) {
+                        split_copy_row(row, fields);
+                        copy_unescape(fields[0], source_file);
+                        copy_unescape(fields[2], record);
+                        record.reserve(record.size() + simdjson::SIMDJSON_PADDING);
+                        if ((++ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
+                        auto problem = parse_order(parser, record, record.capacity(), load_day, order);
+                        if (problem) {
+                            quarantine.add(problem->reason, source_file, std::stol(std::string(fields[1])),
+                                           problem->detail, record);
+                            return;
+                        }
+                        write_version(versions, order, source_file, fields[1]);
+                        write_lines(lines, order, source_file, fields[1]);
+                    });
+    long long valid = versions.finish();
+    if (ctx.counts.rows_read == 0) {
+        // an extract that ran and found nothing leaves no raw rows either: that is not an error
+        auto runs = db.scalar_int(
+            "select count(*) from audit.task_runs where task = 'extract_orders' and run_date = $1::date "
+            "and status = 'succeeded'",
+            {ctx.date()});
+        if (runs == 0) throw NothingToDo("no raw orders for " + ctx.date() + ": extract_orders has not loaded this date");
+    }
+    lines.load(db, "copy tmp_order_version_lines from stdin");
+    auto parsed = std::chrono::steady_clock::now();
+
+    db.exec("analyze tmp_order_versions");
+    db.exec(merge_orders, {ctx.date()});
+    db.exec(replace_lines);
+    ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
+    ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+
+    auto now = std::chrono::steady_clock::now();
+    double parse_secs = std::chrono::duration<double>(parsed - started).count();
+    double merge_secs = std::chrono::duration<double>(now - parsed).count();
+    spdlog::info("validated {} raw orders in {:.2f} s ({}): {} valid versions, {} quarantined",
+                 with_commas(ctx.counts.rows_read), parse_secs, rate(ctx.counts.rows_read, parse_secs),
+                 with_commas(valid), with_commas(ctx.counts.rows_quarantined));
+    spdlog::info("merged into staging.orders in {:.2f} s: {} orders took this load's state", merge_secs,
+                 with_commas(ctx.counts.rows_written));
+}
+
+}  // namespace ecomm
