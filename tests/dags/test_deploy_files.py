@@ -1,0 +1,236 @@
+"""Static checks of the Docker deployment (no Docker engine here): compose file, .env.example, Dockerfile.
+
+What can be checked without building: the compose services, images, ports, volumes and health checks; that
+every command the stack runs exists (Airflow subcommands against the pinned Airflow in .venv, the project's
+executables against the CMake task list and the build); that the Dockerfile builds the way CI does and that
+the runtime stage carries every shared library the executables link.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import AIRFLOW, REPO, airflow_env
+
+COMPOSE = REPO / "docker-compose.yml"
+ENV_EXAMPLE = REPO / ".env.example"
+DOCKERFILE = REPO / "Dockerfile"
+AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor"}
+OUR_IMAGE = "ecomm-warehouse-airflow:latest"
+
+
+def bin_dir() -> Path:
+    return Path(os.environ.get("ECOMM_BIN_DIR", REPO / "build" / "bin"))
+
+
+def task_executables() -> set[str]:
+    """Every executable the build makes (CMakeLists.txt: one per tasks/*/main.cpp)."""
+    return {p.parent.name for p in (REPO / "tasks").glob("*/main.cpp")}
+
+
+def pinned_airflow() -> str:
+    text = (REPO / "requirements-airflow.txt").read_text()
+    return re.search(r"^apache-airflow==(\S+)$", text, re.M).group(1)
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def env_example() -> dict[str, str]:
+    values = {}
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, sep, value = line.partition("=")
+            assert sep, f".env.example: not KEY=VALUE: {line!r}"
+            values[key.strip()] = value.strip()
+    return values
+
+
+def test_compose_services_and_images(compose):
+    services = compose["services"]
+    assert set(services) == {"warehouse-db", "airflow-db", "pgadmin"} | AIRFLOW_SERVICES
+    for name in AIRFLOW_SERVICES:
+        assert services[name]["image"] == OUR_IMAGE
+        assert services[name]["build"] == "."
+        assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
+        assert services[name]["environment"]["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == \
+            "http://airflow-apiserver:8080/execution/"
+    assert services["warehouse-db"]["image"].startswith("postgres:15")
+    assert services["airflow-db"]["image"].startswith("postgres:15")
+    assert services["pgadmin"]["image"].startswith("dpage/pgadmin4:")
+    # the metadata database is not the warehouse
+    assert "@airflow-db:" in services["airflow-scheduler"]["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
+    assert services["airflow-scheduler"]["environment"]["PGHOST"] == "warehouse-db"
+
+
+def test_compose_ports(compose):
+    published = {}
+    for name, service in compose["services"].items():
+        for mapping in service.get("ports", []):
+            host, _, container = mapping.rpartition(":")
+            default = re.fullmatch(r"\$\{\w+:-(\d+)\}", host)
+            published[name] = (int(default.group(1)) if default else int(host), int(container))
+    assert published == {"airflow-apiserver": (8080, 8080), "warehouse-db": (5432, 5432), "pgadmin": (5050, 80)}
+
+
+def test_compose_health_checks_and_start_order(compose):
+    services = compose["services"]
+    for name, service in services.items():
+        if name != "airflow-init":
+            assert service.get("healthcheck", {}).get("test"), f"{name} has no health check"
+    for name in AIRFLOW_SERVICES:
+        depends = services[name]["depends_on"]
+        assert depends["airflow-db"]["condition"] == "service_healthy"
+        assert depends["warehouse-db"]["condition"] == "service_healthy"
+        if name != "airflow-init":
+            assert depends["airflow-init"]["condition"] == "service_completed_successfully"
+    assert services["airflow-scheduler"]["environment"]["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "true"
+
+
+def test_compose_volumes(compose):
+    named = set(compose["volumes"])
+    used = set()
+    for name, service in compose["services"].items():
+        for volume in service.get("volumes", []):
+            source, target = volume.split(":")[:2]
+            if source.startswith("."):
+                assert (REPO / source).resolve().is_relative_to(REPO), volume
+            else:
+                used.add(source)
+    assert used == named  # every named volume declared is used, and the other way round
+    mounts = {v.split(":")[1] for v in compose["services"]["warehouse-db"]["volumes"]}
+    assert "/var/lib/postgresql/data" in mounts
+    airflow_mounts = {v.split(":")[0]: v.split(":")[1] for v in compose["services"]["airflow-scheduler"]["volumes"]}
+    assert airflow_mounts["./dags"] == "/opt/airflow/dags"
+    assert airflow_mounts["./data"] == compose["services"]["airflow-scheduler"]["environment"]["ECOMM_DATA_DIR"]
+
+
+def test_env_example_covers_compose_and_holds_no_secrets(env_example):
+    text = COMPOSE.read_text()
+    referenced = set(re.findall(r"(?<!\$)\$\{(\w+)", text))
+    required = set(re.findall(r"(?<!\$)\$\{(\w+):\?", text))
+    assert referenced <= set(env_example), f"not in .env.example: {sorted(referenced - set(env_example))}"
+    assert required, "the passwords must be required from .env, not defaulted in the compose file"
+    for key, value in env_example.items():
+        if re.search(r"PASSWORD|SECRET|FERNET|KEY|TOKEN", key):
+            assert value in ("", "dev-only-change-me"), f"{key} in .env.example looks like a real secret"
+    # the filled-in .env is never committed
+    tracked = subprocess.run(["git", "ls-files", ".env"], cwd=REPO, capture_output=True, text=True).stdout
+    assert tracked.strip() == ""
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".env"], cwd=REPO)
+    assert ignored.returncode == 0, ".env must be git-ignored"
+
+
+def test_no_secret_is_hard_coded(compose):
+    for name, service in compose["services"].items():
+        for key, value in (service.get("environment") or {}).items():
+            if re.search(r"(PASSWORD|SECRET|FERNET_KEY)$", key) or "SQL_ALCHEMY_CONN" in key:
+                assert "${" in str(value), f"{name}: {key} is hard-coded"
+
+
+@functools.cache
+def airflow_help(*group: str) -> str:
+    result = subprocess.run([AIRFLOW, *group, "--help"], env=airflow_env(), capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def airflow_subcommand_exists(args: list[str]) -> bool:
+    """`airflow A` or `airflow A B` is a command of the pinned Airflow (read from its --help)."""
+    listed = lambda text, name: re.search(rf"^\s+{re.escape(name)}\s", text, re.M) is not None  # noqa: E731
+    if not listed(airflow_help(), args[0]):
+        return False
+    return len(args) < 2 or args[1].startswith("-") or listed(airflow_help(args[0]), args[1])
+
+
+def test_every_command_the_stack_runs_exists(compose):
+    services = compose["services"]
+    # the long-running services: an Airflow subcommand through the image's entrypoint
+    for name in AIRFLOW_SERVICES - {"airflow-init"}:
+        command = services[name]["command"]
+        assert airflow_subcommand_exists(shlex.split(command)), f"{name}: `airflow {command}` does not exist"
+    # the init script: every line is an airflow command, a project executable or a shell/python builtin
+    script = services["airflow-init"]["command"][1]
+    assert services["airflow-init"]["entrypoint"] == "/bin/bash"
+    executables = set(re.findall(r"/opt/ecomm/bin/(\w+)", script))
+    assert executables == {"migrate"}
+    assert executables <= task_executables()
+    missing = [e for e in executables if not os.access(bin_dir() / e, os.X_OK)]
+    assert not missing, f"not built in {bin_dir()}: {missing}"
+    for line in script.splitlines():
+        words = shlex.split(line.replace("\\", "")) if line.strip() else []
+        if words and words[0] == "airflow":
+            assert airflow_subcommand_exists(words[1:3]), line
+    # health checks that call Airflow
+    dag_processor_check = services["airflow-dag-processor"]["healthcheck"]["test"][1]
+    assert dag_processor_check.startswith("airflow jobs check --job-type DagProcessorJob")
+    assert "DagProcessorJob" in airflow_help("jobs", "check")
+    assert not airflow_subcommand_exists(["no-such-command"])  # the check can fail
+
+
+def test_dockerfile_builds_like_ci():
+    text = DOCKERFILE.read_text()
+    stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", text, re.M)
+    assert stages[0] == ("debian:12", "build")
+    assert stages[1] == (f"apache/airflow:{pinned_airflow()}", "runtime")
+    assert re.search(r"^RUN scripts/install-deps\b", text, re.M)
+    assert re.search(r"/tmp/install-deps --runtime", text)
+    # the Makefile's configure flags and build command
+    makefile = (REPO / "Makefile").read_text()
+    configure = re.search(r"cmake -S \. -B \$\(BUILD\) (.*)", makefile).group(1).strip()
+    assert f"cmake -S . -B build {configure}" in text
+    assert "cmake --build build" in text
+    assert "cmake --install build --prefix /opt/ecomm" in text
+    assert "COPY --from=build /opt/ecomm /opt/ecomm" in text
+    assert "COPY --chown=airflow:root dags/ /opt/airflow/dags/" in text
+    # where CMake installs (CMakeLists.txt) is where the image's environment points
+    cmake = (REPO / "CMakeLists.txt").read_text()
+    assert re.search(r"install\(TARGETS .* RUNTIME DESTINATION bin\)", cmake)
+    assert "install(DIRECTORY sql/ DESTINATION share/ecomm/sql)" in cmake
+    assert "ECOMM_BIN_DIR=/opt/ecomm/bin" in text
+    assert "ECOMM_SQL_DIR=/opt/ecomm/share/ecomm/sql" in text
+    # the build context leaves out local builds, the venv, data and secrets
+    ignored = (REPO / ".dockerignore").read_text().split()
+    assert {"build", "build-*", ".venv", ".local", "data", ".env", ".git"} <= set(ignored)
+
+
+def runtime_packages() -> set[str]:
+    text = (REPO / "scripts" / "install-deps").read_text()
+    block = re.search(r'--runtime.*?packages=\(([^)]*)\)', text, re.S).group(1)
+    return set(block.split())
+
+
+def test_runtime_stage_carries_every_library_the_executables_link():
+    """Each shared library an executable links (ELF NEEDED) comes from a package of install-deps --runtime,
+    or from the C/C++ runtime every Debian 12 image (the Airflow image included) has."""
+    base = {"libc6", "libstdc++6", "libgcc-s1"}
+    allowed = runtime_packages() | base
+    executables = sorted(e for e in task_executables() if (bin_dir() / e).exists())
+    assert set(executables) == task_executables(), \
+        f"not built in {bin_dir()}: {sorted(task_executables() - set(executables))}"
+    assert shutil.which("readelf") and shutil.which("dpkg")
+    needed = set()
+    for exe in executables:
+        dynamic = subprocess.run(["readelf", "-d", str(bin_dir() / exe)], capture_output=True, text=True,
+                                 check=True).stdout
+        needed.update(re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", dynamic))
+    packages = {}
+    for soname in sorted(needed):
+        found = subprocess.run(["dpkg", "-S", f"*/{soname}"], capture_output=True, text=True)
+        assert found.returncode == 0, f"no Debian package owns {soname}"
+        packages[soname] = {line.split(":")[0] for line in found.stdout.splitlines()}
+    missing = {so: pkgs for so, pkgs in packages.items() if not pkgs & allowed}
+    assert not missing, f"libraries not installed by `install-deps --runtime`: {missing}"
