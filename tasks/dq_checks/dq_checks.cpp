@@ -1,0 +1,153 @@
+// dq_checks: one query per rule, results replaced per load date in audit.dq_results.
+#include "dq_checks.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "common/errors.hpp"
+#include "common/timeutil.hpp"
+
+namespace ecomm {
+
+namespace {
+
+// Did the feed drop anything for the date? The extract's own verdict when it ran (succeeded = a drop,
+// skipped = none), else whether anything of that date was landed or quarantined.
+bool feed_has_drop(Connection& db, const std::string& feed, const std::string& date) {
+    auto extract = db.scalar(
+        "select status from audit.task_runs where task = $1 and run_date = $2::date "
+        "and status in ('succeeded', 'skipped') order by task_run_id desc limit 1",
+        {"extract_" + feed, date});
+    if (extract) return *extract == "succeeded";
+    std::string sql = "select exists (select 1 from audit.bad_records where feed = $1 and load_date = $2::date)";
+    if (db.scalar("select to_regclass($1) is not null", {"raw." + feed}).value_or("f") == "t")
+        sql += " or exists (select 1 from raw." + feed + " where load_date = $2::date)";
+    return db.scalar(sql, {feed, date}).value_or("f") == "t";
+}
+
+std::string missing_relation(Connection& db, const DqRule& rule) {
+    for (const auto& rel : rule.requires_relations)
+        if (db.scalar("select to_regclass($1) is null", {rel}).value_or("t") == "t") return rel;
+    return {};
+}
+
+DqResult evaluate(Connection& db, const DqRule& rule, const std::string& date, bool has_drop) {
+    DqResult res{&rule, std::nullopt, {}, "skipped", {}};
+    if (!has_drop && !rule.applies_without_drop) {
+        res.detail = "no " + rule.feed + " drop for " + date;
+        return res;
+    }
+    if (auto rel = missing_relation(db, rule); !rel.empty()) {
+        res.detail = "relation " + rel + " does not exist";
+        return res;
+    }
+    db.exec("savepoint dq_rule");
+    std::optional<std::string> value;
+    try {
+        // $1 is the load date; a rule that does not need it takes no parameter (libpq would refuse one)
+        value = rule.sql.find("$1") != std::string::npos ? db.scalar(rule.sql, {date}) : db.scalar(rule.sql);
+        db.exec("release savepoint dq_rule");
+    } catch (const DbError& e) {
+        if (e.code() == ExitCode::retry) throw;
+        throw UsageError("dq rule " + rule.name + ": its query failed: " + e.what());
+    }
+    if (!value) {
+        res.detail = "no data to measure";
+        return res;
+    }
+    char* end = nullptr;
+    const double observed = std::strtod(value->c_str(), &end);
+    if (*end != '\0') throw UsageError("dq rule " + rule.name + ": the query returned \"" + *value + "\", not a number");
+    res.observed = observed;
+    res.observed_text = *value;
+    if (dq_passes(rule.comparison, observed, rule.threshold)) {
+        res.status = "passed";
+    } else {
+        res.status = "failed";
+        res.detail = dq_failure_message(rule, observed);
+    }
+    return res;
+}
+
+void store_results(Connection& db, const DqRuleSet& set, const std::vector<DqResult>& results,
+                   const std::string& date) {
+    db.exec("delete from audit.dq_results where load_date = $1::date", {date});
+    for (const auto& r : results) {
+        const DqRule& rule = *r.rule;
+        auto opt = [](const std::string& s) { return s.empty() ? std::nullopt : std::optional<std::string>(s); };
+        db.exec(
+            "insert into audit.dq_results (load_date, rule, rules_version, dimension, feed, observed, threshold, "
+            "comparison, unit, severity, passed, status, detail) "
+            "values ($1::date, $2, $3, $4, $5, $6::numeric, $7::numeric, $8, $9, $10, "
+            "case $11 when 'passed' then true when 'failed' then false end, $11, $12)",
+            {date, rule.name, set.version, rule.dimension, rule.feed, opt(r.observed_text),
+             fmt::format("{}", rule.threshold), std::string(comparison_text(rule.comparison)),
+             std::string(unit_text(rule.unit)), std::string(severity_text(rule.severity)), r.status, opt(r.detail)});
+    }
+}
+
+}  // namespace
+
+void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
+    const std::string date = format_date(ctx.load_day());
+    DqRuleSet set = load_dq_rules(dq_rules_path(options.rules_path));
+    apply_threshold_overrides(set, options.thresholds);
+    spdlog::info("checking {} rules (rules version {}, {}) for load date {}", set.rules.size(), set.version,
+                 set.source, date);
+
+    Connection& db = *ctx.db;
+    // Own transaction (the TaskSpec is not transactional): the results must be committed before a
+    // failing rule makes the run exit 3, or the failure would leave no trace in audit.dq_results.
+    db.begin();
+    db.exec("set local lock_timeout = '" + std::to_string(ctx.options.lock_timeout_seconds) + "s'");
+    try {
+        db.exec("select pg_advisory_xact_lock(hashtextextended($1, 0))", {"ecomm:" + ctx.task + ":" + date});
+    } catch (const DbError& e) {
+        if (e.sqlstate() == "55P03")
+            throw RetryableError("another run of " + ctx.task + " for " + date + " still holds the lock");
+        throw;
+    }
+    db.exec("set local lock_timeout = 0");
+
+    std::map<std::string, bool> drops;
+    std::vector<DqResult> results;
+    for (const auto& rule : set.rules) {
+        ctx.check_interrupted();
+        auto it = drops.find(rule.feed);
+        if (it == drops.end()) it = drops.emplace(rule.feed, feed_has_drop(db, rule.feed, date)).first;
+        results.push_back(evaluate(db, rule, date, it->second));
+    }
+    store_results(db, set, results, date);
+    ctx.check_interrupted();
+    db.commit();
+
+    std::string blocking;
+    int passed = 0, failed = 0, skipped = 0;
+    for (const auto& r : results) {
+        if (r.status == "passed") {
+            ++passed;
+            spdlog::debug("dq rule {} passed: observed {}", r.rule->name, format_dq_value(*r.observed, r.rule->unit));
+        } else if (r.status == "skipped") {
+            ++skipped;
+            spdlog::info("dq rule {} skipped: {}", r.rule->name, r.detail);
+        } else {
+            ++failed;
+            if (r.rule->severity == DqSeverity::error) {
+                spdlog::error("{}", r.detail);
+                blocking += (blocking.empty() ? "" : "; ") + r.detail;
+            } else {
+                spdlog::warn("{} (severity warn, not blocking)", r.detail);
+            }
+        }
+    }
+    ctx.counts.rows_read = static_cast<long long>(set.rules.size());
+    ctx.counts.rows_written = static_cast<long long>(results.size());
+    spdlog::info("{} rules: {} passed, {} failed, {} skipped", results.size(), passed, failed, skipped);
+    if (!blocking.empty()) throw DataQualityError(blocking);
+}
+
+}  // namespace ecomm

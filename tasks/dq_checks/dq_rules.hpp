@@ -1,0 +1,59 @@
+// Data-quality rules: the versioned rules file (sql/dq_rules.json), threshold comparison and the failure
+// message. No database here, so the unit tests cover it without a server.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ecomm {
+
+enum class DqComparison { ge, gt, le, lt, eq };
+enum class DqUnit { percent, count, hours };
+enum class DqSeverity { warn, error };
+
+struct DqRule {
+    std::string name;
+    std::string dimension;    // completeness accuracy consistency validity volume freshness
+    std::string feed;         // orders events products customers
+    std::string description;
+    std::string sql;          // one query returning one value, `observed`; $1 = the load date
+    DqComparison comparison = DqComparison::ge;
+    double threshold = 0;
+    DqUnit unit = DqUnit::percent;
+    DqSeverity severity = DqSeverity::error;
+    // false: when the feed had no drop for the date (products on most days) the rule is skipped
+    bool applies_without_drop = false;
+    // relations the query reads that may not exist in every warehouse yet; missing -> rule skipped
+    std::vector<std::string> requires_relations;
+};
+
+struct DqRuleSet {
+    std::string version;
+    std::string source;  // the file it came from, for messages
+    std::vector<DqRule> rules;
+};
+
+// Parses a rules file's text. Throws UsageError (exit 2) naming the source and the rule on any problem:
+// missing field, unknown dimension/comparison/severity/unit, duplicate rule name, no version.
+DqRuleSet parse_dq_rules(std::string_view json, const std::string& source);
+// Reads and parses a rules file.
+DqRuleSet load_dq_rules(const std::string& path);
+// The rules file to use: --rules when given, else ECOMM_DQ_RULES, else <sql dir>/dq_rules.json.
+std::string dq_rules_path(const std::string& option_path);
+// Applies "rule=value" threshold overrides (the --threshold option); throws UsageError for unknown rules.
+void apply_threshold_overrides(DqRuleSet& rules, const std::vector<std::string>& overrides);
+
+bool dq_passes(DqComparison comparison, double observed, double threshold);
+std::string_view comparison_text(DqComparison comparison);   // ">="
+std::string_view violation_text(DqComparison comparison);    // "<" for ">=": how a failing value compares
+std::optional<DqComparison> parse_comparison(std::string_view text);
+std::string_view unit_text(DqUnit unit);
+std::string_view severity_text(DqSeverity severity);
+// 91.2 percent -> "91.20%", 3 count -> "3", 2.5 hours -> "2.50 h"
+std::string format_dq_value(double value, DqUnit unit);
+// "dq rule orders_validity failed: observed 91.20% < threshold 97.00%"
+std::string dq_failure_message(const DqRule& rule, double observed);
+
+}  // namespace ecomm

@@ -1,0 +1,147 @@
+// dq rules: the rules file format, threshold comparison and failure messages (no database).
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "common/errors.hpp"
+#include "common/task.hpp"
+#include "dq_rules.hpp"
+
+namespace ecomm {
+namespace {
+
+const char* one_rule = R"({
+  "version": "7",
+  "rules": [
+    {"name": "orders_validity", "dimension": "validity", "feed": "orders",
+     "sql": ["select 91.2", "where $1::date is not null"],
+     "comparison": ">=", "threshold": 97, "unit": "percent", "severity": "error",
+     "requires": ["raw.orders"]}
+  ]
+})";
+
+std::string with_rule_field(const std::string& field, const std::string& value) {
+    return R"({"version": "1", "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
+              "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error", ")" +
+           field + "\": " + value + "}]}";
+}
+
+TEST(DqRules, ParsesEveryField) {
+    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    EXPECT_EQ(set.version, "7");
+    ASSERT_EQ(set.rules.size(), 1u);
+    const DqRule& r = set.rules[0];
+    EXPECT_EQ(r.name, "orders_validity");
+    EXPECT_EQ(r.dimension, "validity");
+    EXPECT_EQ(r.feed, "orders");
+    EXPECT_EQ(r.sql, "select 91.2\nwhere $1::date is not null\n");  // array of lines joined
+    EXPECT_EQ(r.comparison, DqComparison::ge);
+    EXPECT_DOUBLE_EQ(r.threshold, 97);
+    EXPECT_EQ(r.unit, DqUnit::percent);
+    EXPECT_EQ(r.severity, DqSeverity::error);
+    EXPECT_FALSE(r.applies_without_drop);  // default
+    EXPECT_EQ(r.requires_relations, std::vector<std::string>{"raw.orders"});
+}
+
+TEST(DqRules, RejectsBadFilesNamingTheProblem) {
+    auto message = [](const std::string& json) {
+        try {
+            parse_dq_rules(json, "bad.json");
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message("{not json").find("bad.json: not valid JSON"), std::string::npos);
+    EXPECT_NE(message(R"({"rules": []})").find("missing \"version\""), std::string::npos);
+    EXPECT_NE(message(R"({"version": "1"})").find("missing \"rules\""), std::string::npos);
+    EXPECT_EQ(message(with_rule_field("note", "\"unknown fields are ignored\"")), "no error");
+    std::string bad_severity = with_rule_field("x", "1");
+    bad_severity.replace(bad_severity.find("\"error\""), 7, "\"fatal\"");
+    EXPECT_NE(message(bad_severity).find("rule \"r\": unknown severity \"fatal\""), std::string::npos);
+    std::string bad_cmp = with_rule_field("x", "1");
+    bad_cmp.replace(bad_cmp.find("\">=\""), 4, "\"=>\"");
+    EXPECT_NE(message(bad_cmp).find("unknown comparison \"=>\""), std::string::npos);
+    std::string bad_dim = with_rule_field("x", "1");
+    bad_dim.replace(bad_dim.find("\"volume\""), 8, "\"beauty\"");
+    EXPECT_NE(message(bad_dim).find("unknown dimension \"beauty\""), std::string::npos);
+    EXPECT_NE(message(with_rule_field("applies_without_drop", "\"yes\"")).find("must be true or false"),
+              std::string::npos);
+    std::string no_threshold = with_rule_field("x", "1");
+    no_threshold.replace(no_threshold.find("\"threshold\": 1"), 14, "\"threshold\": \"1\"");
+    EXPECT_NE(message(no_threshold).find("\"threshold\" must be a number"), std::string::npos);
+    const std::string rule = R"({"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
+        "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"})";
+    const std::string twice = R"({"version": "1", "rules": [)" + rule + ", " + rule + "]}";
+    EXPECT_NE(message(twice).find("rule name used twice"), std::string::npos) << twice;
+}
+
+TEST(DqRules, AppliesWithoutDropFlag) {
+    DqRuleSet set = parse_dq_rules(with_rule_field("applies_without_drop", "true"), "t.json");
+    EXPECT_TRUE(set.rules[0].applies_without_drop);
+}
+
+TEST(DqRules, ThresholdComparison) {
+    EXPECT_TRUE(dq_passes(DqComparison::ge, 97.0, 97.0));
+    EXPECT_FALSE(dq_passes(DqComparison::ge, 96.9999, 97.0));
+    EXPECT_FALSE(dq_passes(DqComparison::gt, 97.0, 97.0));
+    EXPECT_TRUE(dq_passes(DqComparison::le, 0, 0));
+    EXPECT_FALSE(dq_passes(DqComparison::le, 1, 0));
+    EXPECT_TRUE(dq_passes(DqComparison::lt, 4.99, 5));
+    EXPECT_FALSE(dq_passes(DqComparison::lt, 5, 5));
+    EXPECT_TRUE(dq_passes(DqComparison::eq, 0, 0));
+    EXPECT_FALSE(dq_passes(DqComparison::eq, 1, 0));
+}
+
+TEST(DqRules, FailureMessageNamesRuleObservedAndThreshold) {
+    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    EXPECT_EQ(dq_failure_message(set.rules[0], 91.2), "dq rule orders_validity failed: observed 91.20% < threshold 97.00%");
+    DqRule dup = set.rules[0];
+    dup.name = "orders_unique_order_id";
+    dup.unit = DqUnit::count;
+    dup.comparison = DqComparison::le;
+    dup.threshold = 0;
+    EXPECT_EQ(dq_failure_message(dup, 3), "dq rule orders_unique_order_id failed: observed 3 > threshold 0");
+    dup.unit = DqUnit::hours;
+    dup.threshold = 24;
+    EXPECT_EQ(dq_failure_message(dup, 30.5), "dq rule orders_unique_order_id failed: observed 30.50 h > threshold 24.00 h");
+    EXPECT_EQ(format_dq_value(2.5, DqUnit::count), "2.50");
+}
+
+TEST(DqRules, ThresholdOverrides) {
+    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    apply_threshold_overrides(set, {"orders_validity=90.5"});
+    EXPECT_DOUBLE_EQ(set.rules[0].threshold, 90.5);
+    EXPECT_THROW(apply_threshold_overrides(set, {"nope=1"}), UsageError);
+    EXPECT_THROW(apply_threshold_overrides(set, {"orders_validity=abc"}), UsageError);
+    EXPECT_THROW(apply_threshold_overrides(set, {"orders_validity"}), UsageError);
+}
+
+TEST(DqRules, RulesPathPrecedence) {
+    unsetenv("ECOMM_DQ_RULES");
+    EXPECT_EQ(dq_rules_path(""), sql_dir() + "/dq_rules.json");
+    setenv("ECOMM_DQ_RULES", "/tmp/env-rules.json", 1);
+    EXPECT_EQ(dq_rules_path(""), "/tmp/env-rules.json");
+    EXPECT_EQ(dq_rules_path("/tmp/opt.json"), "/tmp/opt.json");
+    unsetenv("ECOMM_DQ_RULES");
+}
+
+// The shipped rules file parses, covers every dimension, and volume rules never fire on a no-drop day.
+TEST(DqRules, ShippedRulesFileIsValid) {
+    DqRuleSet set = load_dq_rules(sql_dir() + "/dq_rules.json");
+    EXPECT_FALSE(set.version.empty());
+    std::set<std::string> dims;
+    for (const auto& r : set.rules) {
+        dims.insert(r.dimension);
+        if (r.dimension == "volume") EXPECT_FALSE(r.applies_without_drop) << r.name;
+        EXPECT_NE(r.sql.find("$1"), std::string::npos) << r.name << " ignores the load date";
+    }
+    EXPECT_EQ(dims, (std::set<std::string>{"completeness", "accuracy", "consistency", "validity", "volume", "freshness"}));
+    EXPECT_THROW(load_dq_rules("/nonexistent/rules.json"), UsageError);
+}
+
+}  // namespace
+}  // namespace ecomm
