@@ -234,3 +234,32 @@ def test_runtime_stage_carries_every_library_the_executables_link():
         packages[soname] = {line.split(":")[0] for line in found.stdout.splitlines()}
     missing = {so: pkgs for so, pkgs in packages.items() if not pkgs & allowed}
     assert not missing, f"libraries not installed by `install-deps --runtime`: {missing}"
+
+
+def test_install_layout_is_what_the_image_expects(tmp_path):
+    """`cmake --install` (the Dockerfile's last build step) of the tested build puts every executable in
+    bin/ and the SQL in share/ecomm/sql, and the installed `migrate` migrates a fresh database from there with
+    ECOMM_SQL_DIR set as the image sets it (the source tree's sql/ is not used)."""
+    from conftest import Warehouse
+
+    build = bin_dir().parent
+    assert (build / "CMakeCache.txt").exists(), f"{build} is not a CMake build folder"
+    prefix = tmp_path / "opt-ecomm"
+    result = subprocess.run(["cmake", "--install", str(build), "--prefix", str(prefix)], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    installed = {p.name for p in (prefix / "bin").iterdir()}
+    assert installed == task_executables()
+    sql = prefix / "share" / "ecomm" / "sql"
+    assert sorted(p.name for p in (sql / "migrations").glob("*.sql")) == \
+        sorted(p.name for p in (REPO / "sql" / "migrations").glob("*.sql"))
+    warehouse = Warehouse("install", migrate=False)  # migrated below by the installed migrate
+    try:
+        result = subprocess.run([str(prefix / "bin" / "migrate"), "--log-format", "text"],
+                                env=airflow_env(**warehouse.env(), ECOMM_SQL_DIR=str(sql)), capture_output=True,
+                                text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        for relation in ("audit.task_runs", "marts.daily_sales", "warehouse.fact_orders"):
+            assert warehouse.query(f"select to_regclass('{relation}') is not null").strip() == "t", relation
+    finally:
+        warehouse.drop()
