@@ -180,3 +180,25 @@ def test_exit_codes_map_to_task_outcomes(code, outcome):
         operator.execute({})
     if outcome == "retry":
         assert not isinstance(raised.value, (AirflowFailException, AirflowSkipException))
+
+
+def test_backfill_creates_one_run_per_drop_day():
+    """`airflow backfill create --from-date D1 --to-date <day after Dn>` plans one run per day D1..Dn, each
+    loading its own day (the logical date's day), as docs/ORCHESTRATION.md says."""
+    import re
+    import subprocess
+
+    from conftest import AIRFLOW, airflow_env
+
+    env = airflow_env()
+    subprocess.run([AIRFLOW, "dags", "reserialize"], env=env, check=True, capture_output=True, timeout=300)
+    result = subprocess.run([AIRFLOW, "backfill", "create", "--dag-id", DAG_ID, "--from-date", "2025-12-13",
+                             "--to-date", "2025-12-17", "--dry-run"], env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    planned = re.findall(r"^\|\s*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\+00:00)", result.stdout, re.M)
+    logical = [datetime.fromisoformat(p) for p in planned]
+    assert [d.isoformat() for d in logical] == [f"2025-12-{d}T02:00:00+00:00" for d in (13, 14, 15, 16)]
+    processing_date = dag_module().processing_date
+    assert [processing_date({}, SimpleNamespace(logical_date=d, run_after=d + timedelta(days=1)))
+            for d in logical] == ["2025-12-13", "2025-12-14", "2025-12-15", "2025-12-16"]
