@@ -20,7 +20,8 @@ COPY --from=build /opt/ecomm /opt/ecomm
 # every shared library the executables need is present (fails the build otherwise)
 RUN ! ldd /opt/ecomm/bin/* | grep "not found" \
  && mkdir -p /opt/ecomm/data /opt/airflow/auth \
- && chown -R airflow:root /opt/ecomm/data /opt/airflow/auth
+ && chown -R airflow:root /opt/ecomm/data /opt/airflow/auth \
+ && chmod -R g+rwX /opt/ecomm/data /opt/airflow/auth
 COPY --chown=airflow:root dags/ /opt/airflow/dags/
 ENV ECOMM_BIN_DIR=/opt/ecomm/bin \
     ECOMM_SQL_DIR=/opt/ecomm/share/ecomm/sql \

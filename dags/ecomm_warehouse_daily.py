@@ -156,6 +156,7 @@ with DAG(
         "date": Param(
             None,
             type=["null", "string"],
+            format="date",
             description="Load this UTC day (YYYY-MM-DD) instead of the one the run's dates imply",
         ),
     },
