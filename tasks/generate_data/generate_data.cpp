@@ -96,6 +96,13 @@ inline void put2(std::string& o, unsigned v) {
     o.push_back(static_cast<char>('0' + v / 10));
     o.push_back(static_cast<char>('0' + v % 10));
 }
+// Cuts a record to half its length (a "malformed" defect) without splitting a UTF-8 sequence, so the
+// result breaks the JSON rule only, never the UTF-8 one.
+void cut_in_half(std::string& out, size_t begin) {
+    size_t cut = begin + (out.size() - begin) / 2;
+    while (cut > begin && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+}
 inline int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
 // secs (UTC) rendered at a UTC offset in minutes: "2025-12-13T19:30:00-05:00", or "...Z" when zulu.
@@ -222,7 +229,9 @@ constexpr Place kPlaces[] = {{"US", "CA", "San Jose", "95112"},  {"US", "NY", "N
                              {"US", "TX", "Austin", "73301"},    {"US", "WA", "Seattle", "98101"},
                              {"US", "IL", "Chicago", "60601"},   {"US", "ID", "Coeur d'Alene", "83814"},
                              {"GB", "ENG", "London", "SW1A 1AA"}, {"DE", "BE", "Berlin", "10115"},
-                             {"CA", "ON", "Toronto", "M5H 2N2"}, {"US", "MA", "Boston", "02108"}};
+                             {"CA", "ON", "Toronto", "M5H 2N2"}, {"US", "MA", "Boston", "02108"},
+                             {"US", "CA", "Los Angeles", "90012"}};
+constexpr int kSanJose = 0, kLosAngeles = 10;  // same country and region: a city-only change
 constexpr int kNumPlaces = sizeof kPlaces / sizeof kPlaces[0];
 constexpr const char* kChannels[] = {"web", "app", "marketplace"};
 constexpr const char* kMethods[] = {"credit_card", "debit_card", "paypal", "apple_pay", "gift_card"};
@@ -679,7 +688,7 @@ void write_order(std::string& out, const Context& c, const Order& o, int k, Orde
     out.append("\",\"postal_code\":\"");
     out.append(pl.postal);
     out.append("\"}}");
-    if (m == m_truncate) out.resize(begin + (out.size() - begin) / 2);
+    if (m == m_truncate) cut_in_half(out, begin);
     out.push_back('\n');
 }
 
@@ -1162,7 +1171,7 @@ void write_customer(std::string& out, const Context& c, uint32_t u, const Custom
     out.append(",\"updated_at\":\"");
     put_ts(out, mutation == 5 ? updated_at + 3 * 86400 : updated_at);
     out.append("\"}");
-    if (mutation == 2) out.resize(begin + (out.size() - begin) / 2);
+    if (mutation == 2) cut_in_half(out, begin);
     out.push_back('\n');
 }
 
@@ -1202,6 +1211,7 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
             st.place = static_cast<int8_t>(below(rng, kNumPlaces));
             st.opt_in = chance(rng, 0.4);
             st.signup = (day - 30 - static_cast<int64_t>(below(rng, 1000))) * 86400 + static_cast<int64_t>(below(rng, 86400));
+            if (u == kCityChangeUser) st.place = kSanJose;
             add_version(u, emit(u, false));
         }
     } else {
@@ -1226,7 +1236,8 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
             q.scenario("segment_change", id);
         }
         if (di == 2) {
-            change_place(kCityChangeUser);
+            cs[kCityChangeUser].place = kLosAngeles;
+            add_version(kCityChangeUser, emit(kCityChangeUser, false));
             std::string id;
             put_user_id(id, kCityChangeUser);
             q.scenario("city_change", id);
