@@ -24,11 +24,14 @@ using events::Column;
 constexpr size_t first_field = 2;
 constexpr size_t record_col = first_field + events::column_count;
 
-// The merge, read top to bottom: this load's stale rows go, then each event of the batch (first arrival
-// within the load) is inserted, or replaces the staging row when it arrived earlier, or when that row
-// was set by this very load (a rerun). replaced_earlier remembers that another load's arrival was
-// displaced, so load_fact_events knows to remove that load's fact row.
-constexpr const char* merge_sql = R"sql(
+// The merge, read top to bottom: each event of the batch (its first arrival within the load) is inserted,
+// or meets the staging row of another arrival and the smaller (load_date, source_file, line_no) wins; the
+// row of this very load (a rerun) is always replaced. replaced_earlier records that the event arrived in
+// more than one load, whichever order they ran in (so it is order-independent too): load_fact_events then
+// looks for another load's fact row of it.
+const std::string& merge_sql() {
+    static const std::string sql = [] {
+        std::string s = R"sql(
 with
 
 batch as (
@@ -54,23 +57,25 @@ insert into staging.events as s (event_id, event_ts, event_date, event_type, ses
                                  page_url, device, country, load_date, source_file, line_no)
 select * from final
 on conflict (event_id) do update set
-    event_ts = excluded.event_ts,
-    event_date = excluded.event_date,
-    event_type = excluded.event_type,
-    session_id = excluded.session_id,
-    user_key = excluded.user_key,
-    product_id = excluded.product_id,
-    page_url = excluded.page_url,
-    device = excluded.device,
-    country = excluded.country,
-    replaced_earlier = s.replaced_earlier or s.load_date <> excluded.load_date,
-    load_date = excluded.load_date,
-    source_file = excluded.source_file,
-    line_no = excluded.line_no
-where s.load_date = excluded.load_date
-   or (excluded.load_date, excluded.source_file collate "C", excluded.line_no)
-      < (s.load_date, s.source_file collate "C", s.line_no)
-)sql";
+    replaced_earlier = s.replaced_earlier or s.load_date <> excluded.load_date)sql";
+        const char* wins = "s.load_date = excluded.load_date or (excluded.load_date, excluded.source_file, "
+                           "excluded.line_no) < (s.load_date, s.source_file, s.line_no)";
+        for (const char* col : {"event_ts", "event_date", "event_type", "session_id", "user_key", "product_id",
+                                "page_url", "device", "country", "load_date", "source_file", "line_no"}) {
+            s += ",\n    ";
+            s += col;
+            s += " = case when ";
+            s += wins;
+            s += " then excluded.";
+            s += col;
+            s += " else s.";
+            s += col;
+            s += " end";
+        }
+        return s;
+    }();
+    return sql;
+}
 
 }  // namespace
 
@@ -143,10 +148,10 @@ void transform_events(TaskContext& ctx) {
           and not exists (select 1 from events_batch b where b.event_id = s.event_id))sql",
                               {ctx.date()})
                           .affected();
-    ctx.counts.rows_written = db.exec(merge_sql, {ctx.date()}).affected();
+    ctx.counts.rows_written = db.exec(merge_sql(), {ctx.date()}).affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("merged {} events into staging.events in {:.2f} s ({}); {} earlier arrival(s) kept, {} stale row(s) "
-                 "removed",
+    spdlog::info("merged {} events into staging.events in {:.2f} s ({}); {} repeat(s) within the load, {} stale "
+                 "row(s) removed",
                  with_commas(ctx.counts.rows_written), secs, rate(ctx.counts.rows_read, secs),
                  with_commas(valid - ctx.counts.rows_written), with_commas(stale));
 }
