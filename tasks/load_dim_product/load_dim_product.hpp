@@ -1,0 +1,10 @@
+// load_dim_product: warehouse.dim_product (SCD2) from all snapshots in staging.products_snapshot.
+#pragma once
+
+#include "common/task.hpp"
+
+namespace ecomm {
+
+void load_dim_product(TaskContext& ctx);
+
+}  // namespace ecomm

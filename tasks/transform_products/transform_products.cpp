@@ -1,0 +1,140 @@
+// transform_products: validates raw.products elements of a date into staging.products_snapshot.
+#include "transform_products.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/copy.hpp"
+#include "common/logging.hpp"
+#include "common/money.hpp"
+#include "common/timeutil.hpp"
+
+namespace ecomm {
+
+namespace {
+
+enum Field { product_id, name, category, subcategory, brand, price, supplier_id, active, updated_at };
+constexpr std::array<std::string_view, 9> field_names = {"product_id", "name",        "category",
+                                                         "subcategory", "brand",      "price",
+                                                         "supplier_id", "active",     "updated_at"};
+constexpr std::array<Field, 6> required = {product_id, name, category, price, active, updated_at};
+
+std::string quoted(Field f) { return "\"" + std::string(field_names[f]) + "\""; }
+
+}  // namespace
+
+std::optional<RecordIssue> ProductParser::parse(std::string_view json, int64_t load_day, ProductRecord& out) {
+    if (!is_valid_utf8(json)) return RecordIssue{Reason::invalid_utf8, "the record is not valid UTF-8"};
+    text_.assign(json);
+    if (std::string why = dims::capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
+                                                    fields_);
+        !why.empty())
+        return RecordIssue{Reason::malformed, why};
+    auto& f = fields_;
+    for (Field r : required)
+        if (!f[r].present()) return RecordIssue{Reason::missing_field, "missing field " + quoted(r)};
+
+    auto non_empty_string = [&](Field k, std::string& dst) -> std::optional<RecordIssue> {
+        if (f[k].kind != dims::JsonKind::string || f[k].text.empty())
+            return RecordIssue{Reason::invalid_value, quoted(k) + " must be a non-empty string"};
+        dst = f[k].text;
+        return std::nullopt;
+    };
+    auto optional_string = [&](Field k, std::string& dst, bool& has) -> std::optional<RecordIssue> {
+        has = f[k].present();
+        if (!has) return std::nullopt;
+        if (f[k].kind != dims::JsonKind::string) return RecordIssue{Reason::invalid_value, quoted(k) + " must be a string"};
+        dst = f[k].text;
+        return std::nullopt;
+    };
+    if (auto e = non_empty_string(product_id, out.product_id)) return e;
+    if (auto e = non_empty_string(name, out.name)) return e;
+    if (auto e = non_empty_string(category, out.category)) return e;
+    if (auto e = optional_string(subcategory, out.subcategory, out.has_subcategory)) return e;
+    if (auto e = optional_string(brand, out.brand, out.has_brand)) return e;
+    if (auto e = optional_string(supplier_id, out.supplier_id, out.has_supplier_id)) return e;
+
+    std::optional<long long> cents;
+    if (f[price].kind == dims::JsonKind::number) cents = parse_cents(f[price].text);
+    if (!cents || *cents < 0)
+        return RecordIssue{Reason::invalid_value, "\"price\" must be a number >= 0 with at most 2 decimals, got " +
+                                                      (f[price].kind == dims::JsonKind::number ? f[price].text
+                                                                                               : "a non-number")};
+    out.price_cents = *cents;
+    if (f[active].kind != dims::JsonKind::boolean) return RecordIssue{Reason::invalid_value, "\"active\" must be true or false"};
+    out.active = f[active].flag;
+
+    std::optional<int64_t> ts;
+    if (f[updated_at].kind == dims::JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
+    if (!ts) return RecordIssue{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
+    out.updated_at = *ts;
+    if (is_future(*ts, load_day))
+        return RecordIssue{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+    return std::nullopt;
+}
+
+void transform_products(TaskContext& ctx) {
+    auto started = std::chrono::steady_clock::now();
+    Connection& db = *ctx.db;
+    const int64_t load_day = ctx.load_day();
+    if (db.scalar_int("select count(*) from (select 1 from raw.products where load_date = $1::date limit 1) x",
+                      {ctx.date()}) == 0)
+        throw NothingToDo("no products drop for " + ctx.date() + " (no raw.products rows)");
+
+    // Raw rows are read on this connection into a spool, then loaded: one COPY at a time on a connection.
+    CopySpool staged;
+    Quarantine quarantine("products", ctx.date());
+    ProductParser parser;
+    ProductRecord p;
+    std::vector<std::string_view> cols;
+    std::string file, record;
+    long long read = 0;
+    db.copy_out(
+        "copy (select source_file, line_no, record from raw.products where load_date = '" + ctx.date() +
+            "'::date order by source_file, line_no) to stdout",
+        [&](std::string_view row) {
+            ++read;
+            split_copy_row(row, cols);
+            copy_unescape(cols[0], file);
+            copy_unescape(cols[2], record);
+            long line = std::stol(std::string(cols[1]));
+            if (auto issue = parser.parse(record, load_day, p)) {
+                quarantine.add(issue->reason, file, line, issue->detail, record);
+                return;
+            }
+            staged.field(p.product_id).field(p.name).field(p.category);
+            p.has_subcategory ? staged.field(p.subcategory) : staged.null_field();
+            p.has_brand ? staged.field(p.brand) : staged.null_field();
+            staged.cents_field(p.price_cents);
+            p.has_supplier_id ? staged.field(p.supplier_id) : staged.null_field();
+            staged.bool_field(p.active).timestamp_field(p.updated_at).field(file).field(static_cast<long long>(line));
+            staged.end_row();
+        });
+    ctx.check_interrupted();
+
+    db.exec(
+        "create temporary table products_in (product_id text, name text, category text, subcategory text, "
+        "brand text, price numeric(12, 2), supplier_id text, active boolean, updated_at timestamptz, "
+        "source_file text, line_no bigint) on commit drop");
+    staged.load(db, "copy products_in from stdin with (format text)");
+    db.exec("delete from staging.products_snapshot where snapshot_date = $1::date", {ctx.date()});
+    // A product listed twice in one snapshot: the newest updated_at wins, then the later file and line.
+    Result inserted = db.exec(
+        "insert into staging.products_snapshot (snapshot_date, product_id, name, category, subcategory, brand, "
+        "price, supplier_id, active, updated_at, source_file, line_no) "
+        "select distinct on (product_id) $1::date, product_id, name, category, subcategory, brand, price, "
+        "supplier_id, active, updated_at, source_file, line_no "
+        "from products_in order by product_id, updated_at desc, source_file desc, line_no desc",
+        {ctx.date()});
+    ctx.counts.rows_read = read;
+    ctx.counts.rows_written = inserted.affected();
+    ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("staged {} products for {} from {} raw rows ({} duplicates dropped), {} quarantined, in {:.2f} s",
+                 with_commas(ctx.counts.rows_written), ctx.date(), with_commas(read),
+                 with_commas(staged.rows() - ctx.counts.rows_written), with_commas(ctx.counts.rows_quarantined),
+                 seconds);
+}
+
+}  // namespace ecomm
