@@ -81,6 +81,21 @@ Result Connection::exec(const std::string& sql, const std::vector<std::optional<
                  sql);
 }
 
+void Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    size_t start = 0;
+    while (start < sql.size()) {
+        size_t end = sql.find(";\n", start);
+        if (end == std::string::npos) end = sql.size();
+        std::string statement = sql.substr(start, end - start);
+        start = end + 1;
+        if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+        if (!params.empty() && statement.find('$') != std::string::npos)
+            exec(statement, params);
+        else
+            exec(statement);
+    }
+}
+
 std::optional<std::string> Connection::scalar(const std::string& sql,
                                               const std::vector<std::optional<std::string>>& params) {
     Result r = params.empty() ? exec(sql) : exec(sql, params);

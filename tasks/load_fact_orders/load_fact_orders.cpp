@@ -110,10 +110,10 @@ on conflict do nothing
 void load_fact_orders(TaskContext& ctx) {
     Connection& db = *ctx.db;
     auto started = std::chrono::steady_clock::now();
-    db.exec(stage_load, {ctx.date()});
+    db.exec_script(stage_load, {ctx.date()});
     ctx.counts.rows_read = db.scalar_int("select count(*) from tmp_fact_load");
-    db.exec(ensure_members);
-    db.exec(insert_facts);
+    db.exec_script(ensure_members);
+    db.exec_script(insert_facts);
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_fact_load");
     long long lines = db.scalar_int("select count(*) from staging.order_lines l join tmp_fact_load t using (order_id)");
     long long dates = db.exec(queue_dates, {ctx.date()}).affected();

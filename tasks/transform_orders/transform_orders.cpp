@@ -151,7 +151,7 @@ void transform_orders(TaskContext& ctx) {
 
     db.exec("analyze tmp_order_versions");
     db.exec(merge_orders, {ctx.date()});
-    db.exec(replace_lines);
+    db.exec_script(replace_lines);
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
 

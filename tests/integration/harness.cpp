@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -78,6 +79,7 @@ void WarehouseTest::SetUp() {
     dbname_ = dbname_.substr(0, 60);
     try {
         Connection admin(admin_dsn(), "integration_tests");
+        admin.exec("set client_min_messages = warning");
         admin.exec("drop database if exists " + admin.quote_identifier(dbname_));
         admin.exec("create database " + admin.quote_identifier(dbname_));
     } catch (const std::exception& e) {
@@ -152,12 +154,16 @@ std::string WarehouseTest::diff(const std::string& a, const std::string& b, int 
 }
 
 std::string WarehouseTest::dump(const std::string& query) {
-    Result r = db_->exec("select * from (" + query + ") q order by 1, 2, 3");
-    std::string out;
+    Result r = db_->exec(query);
+    std::vector<std::string> rows;
     for (int i = 0; i < r.rows(); ++i) {
-        for (int c = 0; c < r.columns(); ++c) out += (c ? "|" : "") + (r.is_null(i, c) ? "<null>" : r.text(i, c));
-        out += "\n";
+        std::string row;
+        for (int c = 0; c < r.columns(); ++c) row += (c ? "|" : "") + (r.is_null(i, c) ? "<null>" : r.text(i, c));
+        rows.push_back(std::move(row));
     }
+    std::sort(rows.begin(), rows.end());
+    std::string out;
+    for (const auto& row : rows) out += row + "\n";
     return out;
 }
 

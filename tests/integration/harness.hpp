@@ -38,7 +38,7 @@ protected:
     void load_csv(const std::string& table, const std::string& csv_path);
     // Rows of (query A except query B) union (B except A), formatted for a failure message; empty when equal.
     std::string diff(const std::string& a, const std::string& b, int limit = 20);
-    // A canonical text dump of a query's rows (ordered), to compare states across runs.
+    // A canonical text dump of a query's rows (sorted, "|" between columns), to compare states across runs.
     std::string dump(const std::string& query);
 
     std::string dsn_;

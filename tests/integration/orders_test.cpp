@@ -1,0 +1,220 @@
+// The orders slice on a real PostgreSQL: quarantine with file, line and raw text; exit codes for drops
+// that are missing or incomplete; hostile files that must not crash a task or stop its good records;
+// reruns and concurrent runs that must not double anything; a kill that must leave nothing half-written.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "harness.hpp"
+
+namespace ecomm::testing {
+
+namespace {
+
+std::string order_json(const std::string& id, const std::string& updated_at, const std::string& status = "placed",
+                       const std::string& items = R"([{"product_id":"P1","quantity":2,"unit_price":19.99,"discount":2.00}])",
+                       const std::string& order_ts = "2025-12-13T09:15:02Z", const std::string& currency = "USD") {
+    return R"({"order_id":")" + id + R"(","user_id":"U1","order_ts":")" + order_ts + R"(","updated_at":")" + updated_at +
+           R"(","status":")" + status + R"(","currency":")" + currency + R"(","channel":"web","items":)" + items +
+           R"(,"payment":{"method":"credit_card","amount":37.98},"shipping":{"country":"US","region":"CA","city":"San Jose","postal_code":"95112"}})";
+}
+
+}  // namespace
+
+class OrdersTest : public WarehouseTest {
+protected:
+    std::string day_dir(const std::string& date) { return data_dir_ + "/incoming/orders/" + date; }
+
+    void write_day(const std::string& date, const std::string& file, const std::string& text, bool complete = true) {
+        write_file(day_dir(date) + "/" + file, text);
+        if (complete) touch_success(day_dir(date));
+    }
+
+    void run_chain(const std::string& date) {
+        for (const char* task : {"extract_orders", "transform_orders", "load_dim_date", "load_fact_orders"})
+            run_ok(task, {"--date", date});
+    }
+
+    std::string warehouse_state() {
+        return dump("select order_id, status, revenue::text, units, order_date::text, load_date::text, updated_at::text "
+                    "from warehouse.fact_orders") +
+               dump("select order_id, line_number, product_id, quantity, revenue::text from warehouse.fact_order_lines") +
+               dump("select order_id, status, revenue::text, source_file, line_no from staging.orders") +
+               dump("select load_date::text, stage, source_file, line_no, reason, record from audit.bad_records") +
+               dump("select load_date::text, source_file, line_no, record from raw.orders");
+    }
+};
+
+TEST_F(OrdersTest, EveryQuarantineReasonLandsWithFileLineAndRawText) {
+    std::string good = order_json("ORD-OK", "2025-12-13T09:15:02Z");
+    std::string text;
+    text += good + "\n";                                                                   // 1 valid
+    text += "{\"order_id\":\"ORD-U\",\"user_id\":\"U\xC3\x28\"}\n";                        // 2 invalid_utf8
+    text += "{\"order_id\":\"ORD-M\",\n";                                                  // 3 malformed
+    text += R"({"order_id":"ORD-F","user_id":"U1"})" "\n";                                 // 4 missing_field
+    text += order_json("ORD-C", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":1,"unit_price":1}])", "2025-12-13T09:15:02Z", "EUR") + "\n";  // 5
+    text += order_json("ORD-V", "2025-12-13T09:15:02Z", "lost") + "\n";                   // 6 invalid_value
+    text += order_json("ORD-T", "2025-12-15T00:00:00Z") + "\n";                            // 7 future_timestamp
+    text += order_json("ORD-Q", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":1.5,"unit_price":1}])") + "\n";  // 8 invalid_value
+    text += order_json("ORD-D", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":1,"unit_price":1,"discount":1.01}])") + "\n";  // 9 invalid
+    text += order_json("ORD-S", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":1,"unit_price":1.999}])") + "\n";  // 10 sub-cent
+    write_day("2025-12-13", "part-1.json", text);
+    run_chain("2025-12-13");
+
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders"), 1);
+    auto bad = [&](long line) {
+        return scalar("select reason || ' ' || source_file from audit.bad_records where line_no = " + std::to_string(line));
+    };
+    EXPECT_EQ(bad(2), "invalid_utf8 orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(3), "malformed orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(4), "missing_field orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(5), "unsupported_currency orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(6), "invalid_value orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(7), "future_timestamp orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(8), "invalid_value orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(9), "invalid_value orders/2025-12-13/part-1.json");
+    EXPECT_EQ(bad(10), "invalid_value orders/2025-12-13/part-1.json");
+    // the raw text is kept; bytes that are not UTF-8 are shown as \xNN
+    EXPECT_EQ(scalar("select record from audit.bad_records where line_no = 2"), "{\"order_id\":\"ORD-U\",\"user_id\":\"U\\xC3(\"}");
+    EXPECT_EQ(scalar("select record from audit.bad_records where line_no = 6"), order_json("ORD-V", "2025-12-13T09:15:02Z", "lost"));
+    EXPECT_EQ(scalar("select detail from audit.bad_records where line_no = 4"), "missing field \"order_ts\"");
+    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'transform_orders' and rows_quarantined = 7"), 1);
+}
+
+TEST_F(OrdersTest, MissingDropExits99AndIncompleteDropExits1) {
+    auto r = run("extract_orders", {"--date", "2025-12-13"});
+    EXPECT_EQ(r.exit_code, 99) << r.output;
+    EXPECT_NE(r.output.find("no orders drop for 2025-12-13"), std::string::npos) << r.output;
+    write_day("2025-12-13", "part-1.json", order_json("ORD-1", "2025-12-13T09:15:02Z") + "\n", /*complete=*/false);
+    r = run("extract_orders", {"--date", "2025-12-13"});
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("_SUCCESS is missing"), std::string::npos) << r.output;
+    EXPECT_EQ(count("select count(*) from raw.orders"), 0);
+    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'extract_orders' and status = 'failed' and exit_code = 1"), 1);
+    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'extract_orders' and status = 'skipped' and exit_code = 99"), 1);
+}
+
+TEST_F(OrdersTest, HostileFilesNeverCrashNorStopGoodRecords) {
+    std::string good1 = order_json("ORD-1", "2025-12-13T09:15:02Z");
+    std::string good2 = order_json("ORD-2", "2025-12-13T09:15:02Z");
+    // a 50 MB single line between two good records
+    std::string huge = "{\"order_id\":\"" + std::string(50u << 20, 'x') + "\"}";
+    write_day("2025-12-13", "a-huge.json", good1 + "\n" + huge + "\n" + good2 + "\n");
+    write_day("2025-12-13", "b-empty.json", "");
+    // truncated mid-record, no final newline
+    std::string good3 = order_json("ORD-3", "2025-12-13T09:15:02Z");
+    write_day("2025-12-13", "c-truncated.json", good3 + "\n" + good3.substr(0, 40));
+    // binary garbage and invalid UTF-8 with a NUL byte
+    write_day("2025-12-13", "d-garbage.json", std::string("\xff\xfe\x00\x01garbage\n", 12) + order_json("ORD-4", "2025-12-13T09:15:02Z") + "\n");
+    run_chain("2025-12-13");
+    EXPECT_EQ(dump("select order_id from warehouse.fact_orders"), "ORD-1\nORD-2\nORD-3\nORD-4\n");
+    EXPECT_EQ(dump("select source_file, line_no, reason from audit.bad_records"),
+              "orders/2025-12-13/a-huge.json|2|malformed\n"
+              "orders/2025-12-13/c-truncated.json|2|malformed\n"
+              "orders/2025-12-13/d-garbage.json|1|invalid_utf8\n");
+    EXPECT_NE(scalar("select detail from audit.bad_records where source_file like '%c-truncated%'").find("truncated"),
+              std::string::npos);
+}
+
+TEST_F(OrdersTest, LatestStateWinsAndRerunsChangeNothing) {
+    // day 1: placed; later in the same file an equal updated_at (the later line wins); day 2: refunded
+    write_day("2025-12-13", "part-1.json",
+              order_json("ORD-1", "2025-12-13T09:15:02Z", "placed") + "\n" +
+                  order_json("ORD-1", "2025-12-13T09:15:02Z", "paid") + "\n" +
+                  order_json("ORD-1", "2025-12-13T09:15:02Z", "paid") + "\n");  // exact repeat
+    write_day("2025-12-14", "part-1.json", order_json("ORD-1", "2025-12-14T08:00:00Z", "refunded") + "\n");
+    run_chain("2025-12-13");
+    EXPECT_EQ(scalar("select status from warehouse.fact_orders"), "paid");
+    run_chain("2025-12-14");
+    EXPECT_EQ(scalar("select status || ' ' || load_date from warehouse.fact_orders"), "refunded 2025-12-14");
+    EXPECT_EQ(count("select count(*) from warehouse.fact_order_lines"), 1);
+    std::string state = warehouse_state();
+    // rerun any task of any day: nothing changes
+    run_chain("2025-12-13");
+    run_chain("2025-12-14");
+    run_ok("transform_orders", {"--date", "2025-12-13"});
+    run_ok("load_fact_orders", {"--date", "2025-12-13"});
+    EXPECT_EQ(warehouse_state(), state);
+    EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where business_date = '2025-12-13'"), 2);
+}
+
+TEST_F(OrdersTest, ReversedLoadOrderGivesTheSameWarehouse) {
+    // the order date moves too: an update can correct order_ts
+    write_day("2025-12-13", "part-1.json", order_json("ORD-1", "2025-12-13T09:15:02Z", "placed") + "\n" +
+                                               order_json("ORD-2", "2025-12-13T10:00:00Z", "placed") + "\n");
+    write_day("2025-12-14", "part-1.json",
+              order_json("ORD-1", "2025-12-14T08:00:00Z", "shipped", R"([{"product_id":"P2","quantity":1,"unit_price":5}])",
+                         "2025-12-12T23:30:00-02:00") + "\n");
+    run_chain("2025-12-13");
+    run_chain("2025-12-14");
+    std::string forward = dump("select order_id, status, revenue::text, order_date::text, load_date::text from warehouse.fact_orders") +
+                          dump("select order_id, line_number, product_id, revenue::text, order_date::text from warehouse.fact_order_lines");
+    EXPECT_EQ(scalar("select order_date from warehouse.fact_orders where order_id = 'ORD-1'"), "2025-12-13");
+
+    // a second warehouse loaded in reverse
+    db().exec("truncate raw.orders, staging.orders, staging.order_lines, warehouse.fact_orders, "
+              "warehouse.fact_order_lines, warehouse.mart_refresh_queue, audit.bad_records");
+    run_chain("2025-12-14");
+    run_chain("2025-12-13");
+    std::string reversed = dump("select order_id, status, revenue::text, order_date::text, load_date::text from warehouse.fact_orders") +
+                           dump("select order_id, line_number, product_id, revenue::text, order_date::text from warehouse.fact_order_lines");
+    EXPECT_EQ(reversed, forward);
+}
+
+TEST_F(OrdersTest, ConcurrentRunsOfOneTaskAndDateNeverDouble) {
+    std::string text;
+    for (int i = 0; i < 2000; ++i) text += order_json("ORD-" + std::to_string(i), "2025-12-13T09:15:02Z") + "\n";
+    write_day("2025-12-13", "part-1.json", text);
+    for (const char* task : {"extract_orders", "transform_orders", "load_fact_orders"}) {
+        auto a = std::async(std::launch::async, [&] { return run(task, {"--date", "2025-12-13"}); });
+        auto b = std::async(std::launch::async, [&] { return run(task, {"--date", "2025-12-13"}); });
+        auto ra = a.get(), rb = b.get();
+        EXPECT_EQ(ra.exit_code, 0) << ra.output;
+        EXPECT_EQ(rb.exit_code, 0) << rb.output;
+    }
+    EXPECT_EQ(count("select count(*) from raw.orders"), 2000);
+    EXPECT_EQ(count("select count(*) from staging.orders"), 2000);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders"), 2000);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_order_lines"), 2000);
+}
+
+TEST_F(OrdersTest, SigtermRollsBackAndTheNextRunFinishes) {
+    std::string text;
+    for (int i = 0; i < 300000; ++i) text += order_json("ORD-" + std::to_string(i), "2025-12-13T09:15:02Z") + "\n";
+    write_day("2025-12-13", "part-1.json", text);
+    std::string bin = std::string(ECOMM_BIN_DIR) + "/extract_orders";
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 2);
+        execl(bin.c_str(), bin.c_str(), "--date", "2025-12-13", "--data-dir", data_dir_.c_str(), "--dsn", dsn_.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    auto t0 = std::chrono::steady_clock::now();
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_LT(secs, 5.0);
+    EXPECT_EQ(count("select count(*) from raw.orders"), 0);  // nothing half-written
+    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'extract_orders' and status = 'failed' "
+                    "and error like 'interrupted by signal 15%'"), 1);
+    run_ok("extract_orders", {"--date", "2025-12-13"});
+    EXPECT_EQ(count("select count(*) from raw.orders"), 300000);
+}
+
+}  // namespace ecomm::testing
