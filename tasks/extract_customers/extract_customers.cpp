@@ -1,0 +1,66 @@
+// extract_customers: incoming/customers/<date>/*.json -> raw.customers (rerun replaces the date).
+// Lines are found with LineReader (memchr), never iterate_many: one broken line must not end the file.
+#include "extract_customers.hpp"
+
+#include <simdjson.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/copy.hpp"
+#include "common/landing.hpp"
+#include "common/line_reader.hpp"
+#include "common/logging.hpp"
+#include "common/quarantine.hpp"
+#include "tasks/extract_products/json_check.hpp"
+
+namespace ecomm {
+
+static_assert(LineReader::padding >= simdjson::SIMDJSON_PADDING, "LineReader must pad lines for simdjson");
+
+void extract_customers(TaskContext& ctx) {
+    auto started = std::chrono::steady_clock::now();
+    DayDrop drop = find_day_drop(ctx.options.data_dir, "customers", ctx.date(), {".json"});
+    Connection& db = *ctx.db;
+    db.exec("delete from raw.customers where load_date = $1::date", {ctx.date()});
+
+    Quarantine quarantine("customers", ctx.date());
+    simdjson::dom::parser parser;
+    long long lines = 0;
+    {
+        CopyIn copy(db, "copy raw.customers (load_date, source_file, line_no, record) from stdin with (format text)");
+        for (const std::string& path : drop.files) {
+            const std::string file = lineage_name(path);
+            LineReader reader(path);
+            Line line;
+            while (reader.next(line)) {
+                std::string_view text = line.text;
+                if (!text.empty() && text.back() == '\r') text.remove_suffix(1);  // CRLF files
+                if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line: no record
+                ++lines;
+                if (!is_valid_utf8(text)) {
+                    quarantine.add(Reason::invalid_utf8, file, line.number,
+                                   "invalid UTF-8 at byte " + std::to_string(first_invalid_utf8(text)), text);
+                    continue;
+                }
+                if (std::string why = dims::check_json_object(parser, text); !why.empty()) {
+                    quarantine.add(Reason::malformed, file, line.number,
+                                   line.terminated ? why : why + " (last line has no newline: truncated file?)", text);
+                    continue;
+                }
+                copy.raw_field(ctx.date()).field(file).field(static_cast<long long>(line.number)).field(text);
+                copy.end_row();
+                if ((lines & 0xFFFF) == 0) ctx.check_interrupted();
+            }
+        }
+        ctx.counts.rows_written = copy.finish();
+    }
+    ctx.counts.rows_read = lines;
+    ctx.counts.rows_quarantined = quarantine.store(db, "extract");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("loaded {} rows into raw.customers from {} file(s), {} quarantined, in {:.2f} s ({})",
+                 with_commas(ctx.counts.rows_written), drop.files.size(), with_commas(ctx.counts.rows_quarantined),
+                 seconds, rate(lines, seconds));
+}
+
+}  // namespace ecomm

@@ -1,0 +1,192 @@
+// transform_customers: validates raw.customers lines of a date; changes (pseudonymised) go to
+// staging.customers_changes, personal data to private.customer_pii only.
+#include "transform_customers.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "common/copy.hpp"
+#include "common/logging.hpp"
+#include "common/timeutil.hpp"
+
+namespace ecomm {
+
+namespace {
+
+enum Field {
+    op, user_id, email, first_name, last_name, phone, segment, country, region, city, signup_ts, marketing_opt_in,
+    updated_at
+};
+constexpr std::array<std::string_view, 13> field_names = {
+    "op",      "user_id", "email",  "first_name", "last_name",        "phone",     "segment",
+    "country", "region",  "city",   "signup_ts",  "marketing_opt_in", "updated_at"};
+// the optional text fields, in CustomerChange::Text order
+constexpr std::array<Field, 6> text_fields = {email, first_name, last_name, phone, region, city};
+
+std::string quoted(Field f) { return "\"" + std::string(field_names[f]) + "\""; }
+
+bool is_country_code(std::string_view s) {
+    return s.size() == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+}  // namespace
+
+std::optional<CustomerIssue> CustomerParser::parse(std::string_view json, int64_t load_day, CustomerChange& out) {
+    if (!is_valid_utf8(json)) return CustomerIssue{Reason::invalid_utf8, "the record is not valid UTF-8"};
+    text_.assign(json);
+    if (std::string why = dims::capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
+                                                    fields_);
+        !why.empty())
+        return CustomerIssue{Reason::malformed, why};
+    auto& f = fields_;
+    for (Field r : {op, user_id, updated_at})
+        if (!f[r].present()) return CustomerIssue{Reason::missing_field, "missing field " + quoted(r)};
+    const bool upsert = f[op].kind == dims::JsonKind::string && f[op].text == "upsert";
+    if (upsert)
+        for (Field r : {segment, country})
+            if (!f[r].present()) return CustomerIssue{Reason::missing_field, "missing field " + quoted(r) + " in an upsert"};
+
+    if (f[op].kind != dims::JsonKind::string || (f[op].text != "upsert" && f[op].text != "delete"))
+        return CustomerIssue{Reason::invalid_value, "\"op\" must be \"upsert\" or \"delete\""};
+    out.is_delete = !upsert;
+    if (f[user_id].kind != dims::JsonKind::string || f[user_id].text.empty())
+        return CustomerIssue{Reason::invalid_value, "\"user_id\" must be a non-empty string"};
+    out.user_id = f[user_id].text;
+    std::optional<int64_t> ts;
+    if (f[updated_at].kind == dims::JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
+    if (!ts) return CustomerIssue{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
+    out.updated_at = *ts;
+
+    out.signup_ts.reset();
+    out.marketing_opt_in.reset();
+    out.has_text.fill(false);
+    if (upsert) {  // a delete needs only who and when; whatever else it carries is ignored
+        const std::string& seg = f[segment].text;
+        if (f[segment].kind != dims::JsonKind::string || (seg != "consumer" && seg != "premium" && seg != "business"))
+            return CustomerIssue{Reason::invalid_value, "\"segment\" must be one of consumer premium business"};
+        out.segment = seg;
+        if (f[country].kind != dims::JsonKind::string || !is_country_code(f[country].text))
+            return CustomerIssue{Reason::invalid_value, "\"country\" must be two upper-case letters"};
+        out.country = f[country].text;
+        for (size_t i = 0; i < text_fields.size(); ++i) {
+            const auto& v = f[text_fields[i]];
+            if (!v.present()) continue;
+            if (v.kind != dims::JsonKind::string)
+                return CustomerIssue{Reason::invalid_value, quoted(text_fields[i]) + " must be a string"};
+            out.text[i] = v.text;
+            out.has_text[i] = true;
+        }
+        if (f[signup_ts].present()) {
+            if (f[signup_ts].kind == dims::JsonKind::string) out.signup_ts = parse_rfc3339(f[signup_ts].text);
+            if (!out.signup_ts) return CustomerIssue{Reason::invalid_value, "\"signup_ts\" must be an RFC 3339 timestamp"};
+        }
+        if (f[marketing_opt_in].present()) {
+            if (f[marketing_opt_in].kind != dims::JsonKind::boolean)
+                return CustomerIssue{Reason::invalid_value, "\"marketing_opt_in\" must be true or false"};
+            out.marketing_opt_in = f[marketing_opt_in].flag;
+        }
+    }
+    if (is_future(out.updated_at, load_day))
+        return CustomerIssue{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+    if (out.signup_ts && is_future(*out.signup_ts, load_day))
+        return CustomerIssue{Reason::future_timestamp, "\"signup_ts\" " + f[signup_ts].text + " is after the load date"};
+    return std::nullopt;
+}
+
+namespace {
+
+// The day's valid changes, then: the pseudonymised change into staging, the personal data into private.
+constexpr const char* stage_sql = R"sql(
+insert into staging.customers_changes (load_date, source_file, line_no, user_key, op, segment, country, region,
+                                       city_fingerprint, signup_ts, marketing_opt_in, updated_at)
+select $1::date, c.source_file, c.line_no, private.user_key(c.user_id), c.op, c.segment, c.country, c.region,
+       md5(s.salt || 'city:' || c.city), c.signup_ts, c.marketing_opt_in, c.updated_at
+from customers_in c
+cross join private.pseudonym_salt s
+)sql";
+
+// The newest upsert of each user wins (updated_at, then load date, file, line): commutative, so days loaded
+// in any order or twice converge. A delete keeps the personal data (until erased).
+constexpr const char* pii_sql = R"sql(
+insert into private.customer_pii as p (user_id, user_key, email, first_name, last_name, phone, city, updated_at,
+                                       load_date, source_file, line_no)
+select distinct on (c.user_id)
+       c.user_id, private.user_key(c.user_id), c.email, c.first_name, c.last_name, c.phone, c.city, c.updated_at,
+       $1::date, c.source_file, c.line_no
+from customers_in c
+where c.op = 'upsert'
+order by c.user_id, c.updated_at desc, c.source_file desc, c.line_no desc
+on conflict (user_id) do update
+set email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
+    phone = excluded.phone, city = excluded.city, updated_at = excluded.updated_at,
+    load_date = excluded.load_date, source_file = excluded.source_file, line_no = excluded.line_no
+where (excluded.updated_at, excluded.load_date, excluded.source_file, excluded.line_no)
+    > (p.updated_at, p.load_date, p.source_file, p.line_no)
+)sql";
+
+}  // namespace
+
+void transform_customers(TaskContext& ctx) {
+    auto started = std::chrono::steady_clock::now();
+    Connection& db = *ctx.db;
+    const int64_t load_day = ctx.load_day();
+    if (db.scalar_int("select count(*) from (select 1 from raw.customers where load_date = $1::date limit 1) x",
+                      {ctx.date()}) == 0)
+        throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+
+    CopySpool changes;
+    Quarantine quarantine("customers", ctx.date());
+    CustomerParser parser;
+    CustomerChange c;
+    std::vector<std::string_view> cols;
+    std::string file, record;
+    long long read = 0;
+    db.copy_out(
+        "copy (select source_file, line_no, record from raw.customers where load_date = '" + ctx.date() +
+            "'::date order by source_file, line_no) to stdout",
+        [&](std::string_view row) {
+            ++read;
+            split_copy_row(row, cols);
+            copy_unescape(cols[0], file);
+            copy_unescape(cols[2], record);
+            long line = std::stol(std::string(cols[1]));
+            if (auto issue = parser.parse(record, load_day, c)) {
+                quarantine.add(issue->reason, file, line, issue->detail, record);
+                return;
+            }
+            changes.field(file).field(static_cast<long long>(line)).field(c.user_id);
+            changes.raw_field(c.is_delete ? "delete" : "upsert");
+            if (c.is_delete) {
+                changes.null_field().null_field();
+            } else {
+                changes.field(c.segment).field(c.country);
+            }
+            for (size_t i = 0; i < c.text.size(); ++i) c.has_text[i] ? changes.field(c.text[i]) : changes.null_field();
+            c.signup_ts ? changes.timestamp_field(*c.signup_ts) : changes.null_field();
+            c.marketing_opt_in ? changes.bool_field(*c.marketing_opt_in) : changes.null_field();
+            changes.timestamp_field(c.updated_at);
+            changes.end_row();
+            if ((read & 0xFFFF) == 0) ctx.check_interrupted();
+        });
+    ctx.check_interrupted();
+
+    // personal data only ever sits in this transaction-local table on its way to private
+    db.exec(
+        "create temporary table customers_in (source_file text, line_no bigint, user_id text, op text, segment text, "
+        "country text, email text, first_name text, last_name text, phone text, region text, city text, "
+        "signup_ts timestamptz, marketing_opt_in boolean, updated_at timestamptz) on commit drop");
+    changes.load(db, "copy customers_in from stdin with (format text)");
+    db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()});
+    ctx.counts.rows_written = db.exec(stage_sql, {ctx.date()}).affected();
+    long long pii = db.exec(pii_sql, {ctx.date()}).affected();
+    ctx.counts.rows_read = read;
+    ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("staged {} customer changes for {} from {} raw rows, {} personal data rows set, {} quarantined, "
+                 "in {:.2f} s",
+                 with_commas(ctx.counts.rows_written), ctx.date(), with_commas(read), with_commas(pii),
+                 with_commas(ctx.counts.rows_quarantined), seconds);
+}
+
+}  // namespace ecomm
