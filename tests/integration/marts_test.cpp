@@ -139,7 +139,8 @@ protected:
                            {plan, like}).value_or("");
     }
 
-    std::string marts_state() {
+    // The marts' rows (refreshed_at left out): what a rerun or another load order must not change.
+    std::string marts_only() {
         return dump("select order_date::text, orders::text, cancelled_or_refunded::text, revenue::text || '/' || "
                     "units || '/' || customers || '/' || coalesce(avg_order_value::text, 'null') from marts.daily_sales") +
                dump("select order_date::text, category, orders || '/' || units || '/' || revenue from marts.sales_by_category") +
@@ -148,7 +149,11 @@ protected:
                     "|| begin_checkout_sessions || '/' || purchase_sessions from marts.funnel_daily") +
                dump("select user_key, orders::text, revenue || '/' || first_order_date || '/' || last_order_date || '/' "
                     "|| as_of_date || '/' || recency_days || '/' || r_score || f_score || m_score "
-                    "from marts.customer_summary") +
+                    "from marts.customer_summary");
+    }
+
+    std::string marts_state() {
+        return marts_only() +
                dump("select run_date::text, raw_orders::text, staging_orders || '/' || fact_orders || '/' || raw_events "
                     "|| '/' || staging_events || '/' || fact_events || '/' || quarantined_count || '/' || "
                     "dq_failed_count || '/' || runtime_seconds from warehouse.daily_metrics");
@@ -335,6 +340,169 @@ TEST_F(MartsTest, OneMonthQueriesTouchOnePartition) {
     // and without a date filter both months are read (the check above is not vacuous)
     EXPECT_EQ(relations("select sum(revenue) from warehouse.fact_orders", "fact_orders%"),
               "fact_orders_y2025m12,fact_orders_y2026m01");
+}
+
+// ---------------------------------------------------------------- end to end, against the generator's oracle
+
+namespace {
+
+const std::vector<std::string> dag_order = {
+    "extract_orders",   "extract_events",   "extract_products", "extract_customers", "transform_orders",
+    "transform_events", "transform_products", "transform_customers", "dq_checks",   "load_dim_date",
+    "load_dim_product", "load_dim_customer", "load_fact_orders", "load_fact_events", "compute_daily_metrics"};
+
+bool task_exists(const std::string& task) { return fs::exists(std::string(ECOMM_BIN_DIR) + "/" + task); }
+
+}  // namespace
+
+class MartsEndToEndTest : public MartsTest {
+protected:
+    static constexpr int days = 7;
+    std::string gen_;
+
+    void SetUp() override {
+        MartsTest::SetUp();
+        if (HasFatalFailure()) return;
+        for (const char* t : {"extract_orders", "transform_orders", "extract_events", "transform_events",
+                              "extract_products", "transform_products", "load_dim_date", "load_dim_product",
+                              "load_fact_orders", "load_fact_events", "generate_data"})
+            ASSERT_TRUE(task_exists(t)) << t << " is not built: the end-to-end test needs the whole pipeline";
+        gen_ = temp_dir("ecomm-e2e");
+        auto r = run_binary("generate_data", {"--out", gen_, "--start", "2025-12-13", "--days", std::to_string(days),
+                                              "--orders-per-day", "300", "--events-per-day", "800", "--products", "150",
+                                              "--customers", "400"});
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+    }
+    void TearDown() override {
+        if (!gen_.empty() && !std::getenv("ECOMM_KEEP_TEST_DB")) fs::remove_all(gen_);
+        MartsTest::TearDown();
+    }
+
+    std::string day(int i) {
+        return db().scalar("select ('2025-12-13'::date + $1::int)::text", {std::to_string(i)}).value_or("");
+    }
+
+    // Every task of one load date in DAG order; 99 (no drop) is fine for extracts and transforms.
+    void run_day(const std::string& date) {
+        for (const auto& task : dag_order) {
+            if (!task_exists(task)) continue;  // a task another engineer has not landed yet
+            auto r = run(task, {"--date", date, "--data-dir", gen_});
+            const bool may_skip = task.rfind("extract_", 0) == 0 || task.rfind("transform_", 0) == 0 ||
+                                  task.rfind("load_dim_", 0) == 0;
+            ASSERT_TRUE(r.exit_code == 0 || (may_skip && r.exit_code == 99))
+                << task << " --date " << date << " exited " << r.exit_code << ":\n" << r.output;
+        }
+    }
+
+    void load_oracle() {
+        for (const char* f : {"daily_sales", "sales_by_category", "daily_events", "funnel_daily", "customer_summary",
+                              "quarantine"})
+            load_csv(std::string("expected_") + f, gen_ + "/expected/" + f + ".csv");
+    }
+
+    void expect_marts_match_oracle() {
+        EXPECT_EQ(diff("select order_date::text, orders::text, cancelled_or_refunded::text, revenue::text, units::text, "
+                       "customers::text, coalesce(avg_order_value::text, '') from marts.daily_sales",
+                       "select order_date, orders, cancelled_or_refunded, revenue, units, customers, "
+                       "coalesce(avg_order_value, '') from expected_daily_sales"),
+                  "");
+        EXPECT_EQ(diff("select order_date::text, category, orders::text, units::text, revenue::text "
+                       "from marts.sales_by_category",
+                       "select * from expected_sales_by_category"),
+                  "");
+        EXPECT_EQ(diff("select event_date::text, event_type, events::text, users::text, sessions::text "
+                       "from marts.daily_events",
+                       "select * from expected_daily_events"),
+                  "");
+        EXPECT_EQ(diff("select event_date::text, sessions::text, product_view_sessions::text, add_to_cart_sessions::text, "
+                       "begin_checkout_sessions::text, purchase_sessions::text from marts.funnel_daily",
+                       "select * from expected_funnel_daily"),
+                  "");
+        EXPECT_EQ(diff("select user_key, orders::text, revenue::text, first_order_date::text, last_order_date::text "
+                       "from marts.customer_summary",
+                       "select private.user_key(user_id), orders, revenue, first_order_date, last_order_date "
+                       "from expected_customer_summary"),
+                  "");
+        EXPECT_GT(count("select count(*) from marts.daily_sales"), 0);
+    }
+
+    // The query pack over the whole period, where the oracle covers the answer.
+    void expect_queries_match_oracle() {
+        const std::vector<std::string> all{"2025-12-01", "2026-01-31"};
+        EXPECT_EQ(diff("select order_date::text, category, orders::text, units::text, revenue::text from (" +
+                           query("revenue_by_category_per_day.sql", all) + ") q",
+                       "select * from expected_sales_by_category"),
+                  "");
+        EXPECT_EQ(diff("select event_date::text, sessions::text, product_view_sessions::text, add_to_cart_sessions::text, "
+                       "begin_checkout_sessions::text, purchase_sessions::text from (" +
+                           query("conversion_funnel.sql", all) + ") q",
+                       "select * from expected_funnel_daily"),
+                  "");
+        EXPECT_EQ(diff("select customers::text, repeat_customers::text, revenue::text from (" +
+                           query("repeat_customers.sql", all) + ") q",
+                       "select count(*)::text, count(*) filter (where orders::int > 1)::text, "
+                       "sum(revenue::numeric)::text from expected_customer_summary"),
+                  "");
+        EXPECT_EQ(diff("select month::text, orders::text, cancelled_or_refunded::text, revenue::text from (" +
+                           query("monthly_revenue.sql", all) + ") q",
+                       "select date_trunc('month', order_date::date)::date::text, sum(orders::int)::text, "
+                       "sum(cancelled_or_refunded::int)::text, sum(revenue::numeric)::text "
+                       "from expected_daily_sales group by 1"),
+                  "");
+        EXPECT_EQ(diff("select sum(orders)::text, sum(revenue)::text from (" + query("payment_method_mix.sql", all) + ") q",
+                       "select sum(orders::int - cancelled_or_refunded::int)::text, sum(revenue::numeric)::text "
+                       "from expected_daily_sales"),
+                  "");
+        EXPECT_EQ(diff("select sum(revenue)::text from (" + query("top_products.sql", {"2025-12-01", "2026-01-31", "1000000"}) +
+                           ") q",
+                       "select sum(revenue::numeric)::text from expected_daily_sales"),
+                  "");
+        // pipeline health: one row per load date, its quarantine count = the quarantined records of that date,
+        // which for every feed that ran are the oracle's
+        EXPECT_EQ(count("select count(*) from (" + query("pipeline_health.sql", all) + ") q"), days);
+        EXPECT_EQ(diff("select run_date::text, quarantined_count::text from (" + query("pipeline_health.sql", all) + ") q",
+                       "select d::date::text, (select count(*) from audit.bad_records b where b.load_date = d::date)::text "
+                       "from generate_series('2025-12-13'::date, '2025-12-19', interval '1 day') d"),
+                  "");
+        std::string feeds;
+        for (const char* f : {"orders", "events", "products", "customers"})
+            if (task_exists(std::string("transform_") + f)) feeds += std::string(feeds.empty() ? "" : ", ") + "'" + f + "'";
+        EXPECT_EQ(diff("select load_date::text, feed, reason, count(*)::text from audit.bad_records "
+                       "where feed in (" + feeds + ") group by 1, 2, 3",
+                       "select load_date, feed, reason, count from expected_quarantine where feed in (" + feeds + ")"),
+                  "");
+    }
+
+};
+
+TEST_F(MartsEndToEndTest, SevenDaysMatchTheOracleRerunChangesNothingReverseOrderAgrees) {
+    for (int i = 0; i < days; ++i) {
+        run_day(day(i));
+        if (HasFatalFailure()) return;
+    }
+    load_oracle();
+    expect_marts_match_oracle();
+    expect_queries_match_oracle();
+    EXPECT_EQ(count("select count(*) from warehouse.daily_metrics"), days);
+    EXPECT_EQ(count("select count(*) from warehouse.daily_metrics where fact_orders = 0 or fact_events = 0"), 0);
+
+    // rerunning a day (every task) changes no mart
+    const std::string forward = marts_only();
+    run_day(day(3));
+    if (HasFatalFailure()) return;
+    EXPECT_EQ(marts_only(), forward);
+
+    // the same days loaded newest first give the same marts
+    db().exec("do $$ declare t record; begin for t in select schemaname, tablename from pg_tables "
+              "where schemaname in ('raw', 'staging', 'warehouse', 'marts', 'audit') loop "
+              "execute format('truncate table %I.%I restart identity cascade', t.schemaname, t.tablename); "
+              "end loop; end $$");
+    for (int i = days - 1; i >= 0; --i) {
+        run_day(day(i));
+        if (HasFatalFailure()) return;
+    }
+    expect_marts_match_oracle();
+    EXPECT_EQ(marts_only(), forward);
 }
 
 }  // namespace ecomm::testing
