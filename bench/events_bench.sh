@@ -23,11 +23,11 @@ trap 'rm -rf "$work"' EXIT
 dir=$work/incoming/events/$day
 mkdir -p "$dir"
 
-# ---- data: the project's generator when built (realistic values, 1% defects), else a plain writer
+# ---- data: the project's generator when built (realistic values, no defects so the \copy floor loads too), else a plain writer
 gen=""
 for g in "$bin/generate_data" "$repo/build/bin/generate_data"; do [[ -x "$g" ]] && { gen=$g; break; }; done
 if [[ -n "$gen" ]]; then
-  "$gen" --out "$work/gen" --start "$day" --days 1 --events-per-day "$n" --orders-per-day 0 >/dev/null 2>&1 || gen=""
+  "$gen" --out "$work/gen" --start "$day" --days 1 --events-per-day "$n" --orders-per-day 0 --defect-rate 0 >/dev/null 2>&1 || gen=""
 fi
 if [[ -n "$gen" ]] && compgen -G "$work/gen/incoming/events/$day/*.csv" >/dev/null; then
   cp "$work"/gen/incoming/events/"$day"/*.csv "$dir"/
