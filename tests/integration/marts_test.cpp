@@ -369,7 +369,7 @@ protected:
             ASSERT_TRUE(task_exists(t)) << t << " is not built: the end-to-end test needs the whole pipeline";
         gen_ = temp_dir("ecomm-e2e");
         auto r = run_binary("generate_data", {"--out", gen_, "--start", "2025-12-13", "--days", std::to_string(days),
-                                              "--orders-per-day", "300", "--events-per-day", "800", "--products", "150",
+                                              "--orders-per-day", "500", "--events-per-day", "800", "--products", "150",
                                               "--customers", "400"});
         ASSERT_EQ(r.exit_code, 0) << r.output;
     }
