@@ -224,4 +224,38 @@ TEST_F(CustomersTest, BadLinesAreQuarantinedWithFileLineAndTextAndNeverCrash) {
     EXPECT_EQ(count("select count(*) from warehouse.dim_customer"), 1);
 }
 
+TEST_F(CustomersTest, GeneratedFeedsMatchTheOracleInAnyLoadOrder) {
+    run_ok("generate_data", {"--out", data_dir_, "--start", "2025-12-01", "--days", "10", "--products", "130",
+                             "--customers", "400", "--orders-per-day", "10", "--events-per-day", "10"});
+    std::vector<std::string> days;
+    for (int d = 1; d <= 10; ++d) days.push_back("2025-12-" + std::string(d < 10 ? "0" : "") + std::to_string(d));
+    for (const auto& d : days) load(d);
+
+    load_csv("expected_versions", data_dir_ + "/expected/customer_versions.csv");
+    const std::string expected =
+        "select private.user_key(user_id), case when version = '1' then '-infinity'::timestamptz "
+        "else valid_from::timestamptz end, segment, country, region, is_current::boolean, is_deleted::boolean "
+        "from expected_versions";
+    const std::string actual = "select user_key, valid_from, segment, country, region, is_current, is_deleted "
+                               "from warehouse.dim_customer";
+    EXPECT_GT(count("select count(*) from expected_versions"), 400);
+    EXPECT_GT(count("select count(*) from expected_versions where is_deleted = 'true'"), 0);
+    EXPECT_EQ(diff(expected, actual), "");
+    // personal data: the last version's city
+    EXPECT_EQ(diff("select distinct on (user_id) user_id, city from expected_versions "
+                   "order by user_id, version::int desc",
+                   "select user_id, city from private.customer_pii"),
+              "");
+    load_csv("expected_quarantine", data_dir_ + "/expected/quarantine.csv");
+    EXPECT_EQ(diff("select load_date::date, reason, count::bigint from expected_quarantine where feed = 'customers'",
+                   "select load_date, reason, count(*) from audit.bad_records where feed = 'customers' group by 1, 2"),
+              "");
+
+    const std::string in_order = dump(dim_without_keys), pii = dump("select * from private.customer_pii");
+    reset_customers();
+    for (auto it = days.rbegin(); it != days.rend(); ++it) load(*it);
+    EXPECT_EQ(dump(dim_without_keys), in_order) << "reversed";
+    EXPECT_EQ(dump("select * from private.customer_pii"), pii) << "reversed";
+}
+
 }  // namespace ecomm::testing
