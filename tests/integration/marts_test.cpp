@@ -185,6 +185,24 @@ TEST_F(MartsTest, SalesByCategoryUsesTheLinesProductVersionAndUnknown) {
               "");
 }
 
+// load_dim_product completes an inferred member in place (same key, no fact moves, nothing queued): the next
+// refresh, whatever its load, must re-derive the order dates that counted that product as Unknown.
+TEST_F(MartsTest, CompletedInferredProductLeavesUnknownOnTheNextRefresh) {
+    fixture();
+    run_ok("compute_daily_metrics", {"--date", load});
+    EXPECT_EQ(count("select count(*) from warehouse.mart_inferred_products where order_date = '2025-12-13' "
+                    "and product_key = 2"), 1);
+    db().exec("update warehouse.dim_product set is_inferred = false, name = 'Robot', category = 'Toys' "
+              "where product_key = 2");
+    run_ok("compute_daily_metrics", {"--date", "2026-01-04"});  // queued nothing
+    EXPECT_EQ(diff("select order_date::text, category, orders::text, units::text, revenue::text "
+                   "from marts.sales_by_category where order_date = '2025-12-13'",
+                   "values ('2025-12-13', 'Shoes', '1', '1', '17.99'), ('2025-12-13', 'Toys', '1', '1', '19.99'), "
+                   "       ('2025-12-13', 'Unknown', '1', '1', '0.03'), ('2025-12-13', 'Bags', '1', '1', '10.01')"),
+              "");
+    EXPECT_EQ(count("select count(*) from warehouse.mart_inferred_products"), 0);
+}
+
 TEST_F(MartsTest, DailyEventsAndFunnelCountDistinctSessionsAndKnownUsers) {
     fixture();
     run_ok("compute_daily_metrics", {"--date", load});
