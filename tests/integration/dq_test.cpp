@@ -1,6 +1,7 @@
 // dq_checks against a real database: clean day passes, defects fail with the rule, observed value and
 // threshold, results are kept (and replaced on rerun), no-drop feeds skip, thresholds can be overridden.
 #include <cstdlib>
+#include <filesystem>
 
 #include "harness.hpp"
 
@@ -164,6 +165,44 @@ TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
     r = run("dq_checks", {"--date", day, "--rules", dir + "/broken.json"});
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("rule \"r\""), std::string::npos) << r.output;
+}
+
+// With the real extract and transform tasks on generated feeds: a clean day passes, a day with a 20% defect
+// rate is blocked with the rule, observed value and threshold.
+TEST_F(DqTest, GeneratedFeedsCleanDayPassesDefectiveDayIsBlocked) {
+    for (const char* t : {"generate_data", "extract_orders", "transform_orders", "extract_events", "transform_events"})
+        ASSERT_TRUE(std::filesystem::exists(std::string(ECOMM_BIN_DIR) + "/" + t)) << t << " is not built";
+    auto pipeline = [&](const std::string& dir, const std::string& date) {
+        for (const char* t : {"extract_orders", "extract_events", "extract_products", "extract_customers",
+                              "transform_orders", "transform_events", "transform_products", "transform_customers"}) {
+            if (!std::filesystem::exists(std::string(ECOMM_BIN_DIR) + "/" + t)) continue;
+            auto r = run(t, {"--date", date, "--data-dir", dir});
+            EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 99) << t << ":\n" << r.output;
+        }
+        return run("dq_checks", {"--date", date});
+    };
+    const std::string clean = temp_dir("ecomm-dq-clean"), dirty = temp_dir("ecomm-dq-dirty");
+    auto g = run_binary("generate_data", {"--out", clean, "--start", "2025-12-13", "--days", "1", "--orders-per-day",
+                                          "400", "--events-per-day", "800", "--defect-rate", "0"});
+    ASSERT_EQ(g.exit_code, 0) << g.output;
+    g = run_binary("generate_data", {"--out", dirty, "--start", "2025-12-14", "--days", "1", "--orders-per-day", "400",
+                                     "--events-per-day", "800", "--defect-rate", "0.2"});
+    ASSERT_EQ(g.exit_code, 0) << g.output;
+
+    auto r = pipeline(clean, "2025-12-13");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(count("select count(*) from audit.dq_results where load_date = '2025-12-13' and status = 'failed' "
+                    "and severity = 'error'"), 0);
+
+    r = pipeline(dirty, "2025-12-14");
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find("dq rule orders_validity failed: observed "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("% < threshold 97.00%"), std::string::npos) << r.output;
+    EXPECT_EQ(scalar("select status || ' ' || (observed < 97)::text from audit.dq_results "
+                     "where load_date = '2025-12-14' and rule = 'orders_validity'"),
+              "failed true");
+    std::filesystem::remove_all(clean);
+    std::filesystem::remove_all(dirty);
 }
 
 }  // namespace ecomm::testing
