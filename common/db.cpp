@@ -1,7 +1,10 @@
 // libpq wrapper: every result is checked against the status we expect; COPY ends are verified.
 #include "common/db.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
+#include <chrono>
 #include <charconv>
 #include <cstring>
 
@@ -89,10 +92,16 @@ void Connection::exec_script(const std::string& sql, const std::vector<std::opti
         std::string statement = sql.substr(start, end - start);
         start = end + 1;
         if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+        auto t0 = std::chrono::steady_clock::now();
         if (!params.empty() && statement.find('$') != std::string::npos)
             exec(statement, params);
         else
             exec(statement);
+        if (spdlog::should_log(spdlog::level::debug)) {
+            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            auto first = statement.find_first_not_of(" \t\r\n");
+            spdlog::debug("{:.3f} s: {}", secs, statement.substr(first, statement.find('\n', first) - first));
+        }
     }
 }
 

@@ -74,6 +74,8 @@ from tmp_fact_load t
 left join warehouse.dim_customer c
   on c.user_key = t.user_key and t.order_ts >= c.valid_from and t.order_ts < c.valid_to;
 
+analyze tmp_fact_customer;
+
 insert into warehouse.fact_orders (
     order_id, order_date, date_key, order_ts, updated_at, customer_key, user_key, status,
     is_cancelled_or_refunded, channel, currency, payment_method, payment_amount, revenue, units, line_count,

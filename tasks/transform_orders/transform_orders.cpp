@@ -59,7 +59,9 @@ merged as (
         > (s.updated_at, s.load_date, s.source_file, s.line_no)
     returning s.order_id, s.source_file, s.line_no, s.replaced_earlier
 )
-select * from merged
+select * from merged;
+
+analyze tmp_changed_orders;
 )sql";
 
 constexpr const char* replace_lines = R"sql(
@@ -150,7 +152,8 @@ void transform_orders(TaskContext& ctx) {
     auto parsed = std::chrono::steady_clock::now();
 
     db.exec("analyze tmp_order_versions");
-    db.exec(merge_orders, {ctx.date()});
+    db.exec("analyze tmp_order_version_lines");
+    db.exec_script(merge_orders, {ctx.date()});
     db.exec_script(replace_lines);
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
