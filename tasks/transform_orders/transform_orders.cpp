@@ -79,6 +79,10 @@ select v.order_id, v.ship_city, v.ship_postal_code
 from tmp_order_versions v
 join tmp_changed_orders c using (source_file, line_no)
 on conflict (order_id) do update set city = excluded.city, postal_code = excluded.postal_code;
+
+-- a large load changes the tables' shape: fresh statistics keep the fact loader's joins on good plans
+analyze staging.orders;
+analyze staging.order_lines;
 )sql";
 
 void write_version(CopyRowWriter& out, const Order& o, const std::string& source_file, std::string_view line_no) {
