@@ -150,3 +150,75 @@ def test_a_blocking_quality_failure_fails_the_run(tmp_path):
         assert int(loads) == 0
     finally:
         warehouse.drop()
+
+
+def test_a_killed_task_rolls_back_and_exits_promptly(tmp_path, monkeypatch):
+    """What Airflow does on an execution timeout or a kill: the operator's on_kill() sends SIGTERM to the task's
+    process group. The real extract_orders, blocked behind a table lock, must give up at once, roll back and
+    exit 1 (retryable), leaving its audit row failed and nothing loaded."""
+    import os
+    import subprocess
+    import threading
+    import time
+    from datetime import datetime, timezone
+    from types import SimpleNamespace
+
+    from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException
+    from conftest import local_pg_env
+    from test_dag_structure import dag_module
+
+    bin_dir = require_executables("extract_orders", "migrate", "generate_data")
+    day = "2025-12-15"
+    data_dir = generate_data(tmp_path / "landing", start=day, days=1)
+    warehouse = Warehouse("kill")
+    holder = subprocess.Popen(["psql", "-X", "-q", "-At", "-d", warehouse.name], env={**os.environ, **local_pg_env()},
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdin.write("begin;\nlock table raw.orders in access exclusive mode;\nselect 'locked';\n")
+        holder.stdin.flush()
+        assert holder.stdout.readline().strip() == "locked"
+
+        module = dag_module()
+        command = module.dag.get_template_env().from_string(module.dag.get_task("extract_orders").bash_command)
+        rendered = command.render(params={}, run_id="kill_test", dag_run=SimpleNamespace(
+            logical_date=datetime.fromisoformat(day).replace(tzinfo=timezone.utc), run_after=None))
+        for key, value in {**warehouse.env(), "ECOMM_BIN_DIR": str(bin_dir), "ECOMM_DATA_DIR": str(data_dir)}.items():
+            monkeypatch.setenv(key, value)
+        operator = module.WarehouseTaskOperator(task_id="extract_orders", bash_command=rendered)
+        outcome = {}
+
+        def run():
+            try:
+                operator.execute({})
+                outcome["result"] = "success"
+            except BaseException as error:  # noqa: BLE001 - the outcome is what is asserted
+                outcome["result"] = error
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        waiting = "select count(*) from pg_stat_activity where application_name = 'extract_orders'" \
+                  " and wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 60
+        while int(warehouse.query(waiting)) == 0:
+            assert time.monotonic() < deadline and thread.is_alive(), f"extract_orders never blocked: {outcome}"
+            time.sleep(0.2)
+
+        killed_at = time.monotonic()
+        operator.on_kill()
+        thread.join(timeout=30)
+        assert not thread.is_alive(), "the task did not exit within 30 s of SIGTERM"
+        assert time.monotonic() - killed_at < 10
+        error = outcome["result"]
+        assert isinstance(error, AirflowException) and not isinstance(error, (AirflowFailException,
+                                                                                AirflowSkipException)), error
+        assert operator.subprocess_hook.sub_process.returncode == 1
+        holder.stdin.write("rollback;\n")
+        holder.stdin.flush()
+        audit = warehouse.query("select status, exit_code, error like 'interrupted by signal 15%' from audit.task_runs"
+                                " where run_id = 'kill_test'")
+        assert audit.strip() == "failed|1|t"
+        assert int(warehouse.query(f"select count(*) from raw.orders where load_date = '{day}'")) == 0
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        warehouse.drop()
