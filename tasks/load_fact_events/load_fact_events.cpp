@@ -84,7 +84,13 @@ void load_fact_events(TaskContext& ctx) {
 
     db.exec("create temporary table events_touched (event_date date not null) on commit drop");
     long long removed = db.exec(remove_sql, date).affected();
+    // A bulk load: staging's statistics may still describe it before this load's merge (estimate: one row),
+    // and a nested loop over the product versions then costs minutes instead of one hash join.
+    db.exec("set local enable_nestloop = off");
+    db.exec("set local jit = off");
+    db.exec("set local work_mem = '256MB'");
     ctx.counts.rows_written = db.exec(insert_sql, date).affected();
+    db.exec("set local enable_nestloop = on");
     // every event date this load changed, old and new, so compute_daily_metrics refreshes exactly those
     long long dates = db.exec(R"sql(
         insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
@@ -95,7 +101,7 @@ void load_fact_events(TaskContext& ctx) {
                               date)
                           .affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("loaded {} rows into warehouse.fact_events in {:.2f} s ({}); {} earlier row(s) replaced or removed, "
+    spdlog::info("loaded {} rows into warehouse.fact_events in {:.2f} s ({}); earlier rows removed on {} event date(s), "
                  "{} inferred product(s), {} event date(s) queued",
                  with_commas(ctx.counts.rows_written), secs, rate(ctx.counts.rows_written, secs), with_commas(removed),
                  inferred, dates);
