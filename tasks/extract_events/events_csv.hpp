@@ -6,6 +6,9 @@
 //    "valid" one). The contract wants the two lines quarantined together as ONE malformed record;
 //  - it reads plain files only (no gzip) through its own 3 x 16 MiB buffer and reader thread;
 //  - its quote handling is lenient (`ab"c,d"e` is one field, quotes kept) where RFC 4180 is strict.
+//  - other checked facts: the default trim policy strips spaces and tabs from fields (we keep text exact:
+//    trim_chars<>); a column missing with ignore_missing_column leaves the caller's variable untouched (check
+//    has_column once); this version's line limit is 2^24-1 bytes (16 MiB), not 1 MiB.
 // So common/LineReader reads the lines (plain or gzip, memory bounded by the longest line), RecordReader
 // below joins the lines of a record whose quoted field spans a line break, a strict RFC 4180 quote scan
 // catches stray quotes, and fccp's own parser does the header mapping (parse_header_line: by name,
