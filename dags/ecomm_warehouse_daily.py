@@ -136,7 +136,9 @@ the three dimension loads -> the two fact loads -> `compute_daily_metrics`.
 fail at once. Every task gets `--run-id` (the Airflow run id) for the audit trail. The database comes from
 the Airflow connection `ecomm_warehouse` when it exists, else from the workers' `PG*` environment.
 
-Backfill: `airflow backfill create --dag-id ecomm_warehouse_daily --from-date 2025-12-13 --to-date 2025-12-19`.
+Backfill of the days 2025-12-13 … 2025-12-19 (the bounds are logical dates, so `--to-date` is the day after):
+`airflow backfill create --dag-id ecomm_warehouse_daily --from-date 2025-12-13 --to-date 2025-12-20`.
+More in docs/ORCHESTRATION.md.
 """
 
 with DAG(
