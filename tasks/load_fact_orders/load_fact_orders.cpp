@@ -25,6 +25,10 @@ where s.load_date = $1::date;
 
 analyze tmp_fact_load;
 
+)sql";
+
+// $1 = load date. Runs after ensure_members: take dimension locks before locking any fact row.
+constexpr const char* clear_previous = R"sql(
 create temporary table tmp_touched_dates (order_date date) on commit drop;
 
 -- what an earlier run of this load date wrote
@@ -114,7 +118,10 @@ void load_fact_orders(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     db.exec_script(stage_load, {ctx.date()});
     ctx.counts.rows_read = db.scalar_int("select count(*) from tmp_fact_load");
+    // Inferred members first: ensure_inferred_* takes the dimensions' locks (shared), which load_dim_* takes
+    // exclusively before it re-points facts; taking them before touching facts keeps one lock order.
     db.exec_script(ensure_members);
+    db.exec_script(clear_previous, {ctx.date()});
     db.exec_script(insert_facts);
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_fact_load");
     long long lines = db.scalar_int("select count(*) from staging.order_lines l join tmp_fact_load t using (order_id)");
