@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/copy.hpp"
+#include "common/raw_records.hpp"
 #include "common/logging.hpp"
 #include "common/timeutil.hpp"
 
@@ -139,18 +140,12 @@ void transform_customers(TaskContext& ctx) {
     Quarantine quarantine("customers", ctx.date());
     CustomerParser parser;
     CustomerChange c;
-    std::vector<std::string_view> cols;
-    std::string file, record;
     long long read = 0;
-    db.copy_out(
-        "copy (select source_file, line_no, record from raw.customers where load_date = '" + ctx.date() +
-            "'::date order by source_file, line_no) to stdout",
-        [&](std::string_view row) {
+    for_each_raw_record(db, "customers", ctx.date(), [&](const RawRecord& raw) {
             ++read;
-            split_copy_row(row, cols);
-            copy_unescape(cols[0], file);
-            copy_unescape(cols[2], record);
-            long line = std::stol(std::string(cols[1]));
+            const std::string& file = raw.source_file;
+            const std::string& record = raw.record;
+            const long line = raw.line_no;
             if (auto issue = parser.parse(record, load_day, c)) {
                 quarantine.add(issue->reason, file, line, issue->detail, record);
                 return;

@@ -12,6 +12,7 @@
 #include "common/copy.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
+#include "common/raw_records.hpp"
 #include "order_record.hpp"
 
 namespace ecomm {
@@ -85,7 +86,7 @@ analyze staging.orders;
 analyze staging.order_lines;
 )sql";
 
-void write_version(CopyRowWriter& out, const Order& o, const std::string& source_file, std::string_view line_no) {
+void write_version(CopyRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
     out.field(o.order_id).field(o.user_id).timestamp_field(o.order_ts).timestamp_field(o.updated_at);
     out.field(o.status).field(o.currency).field(o.channel).field(o.payment_method);
     out.cents_field(o.payment_cents).cents_field(o.revenue_cents()).field(o.units());
@@ -96,14 +97,14 @@ void write_version(CopyRowWriter& out, const Order& o, const std::string& source
         else
             out.null_field();
     }
-    out.field(source_file).raw_field(line_no);
+    out.field(source_file).field(static_cast<long long>(line_no));
     out.end_row();
 }
 
-void write_lines(CopyRowWriter& out, const Order& o, const std::string& source_file, std::string_view line_no) {
+void write_lines(CopyRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
     long long n = 0;
     for (const auto& l : o.lines) {
-        out.field(source_file).raw_field(line_no).field(o.order_id).field(++n).field(l.product_id);
+        out.field(source_file).field(static_cast<long long>(line_no)).field(o.order_id).field(++n).field(l.product_id);
         out.field(l.quantity).cents_field(l.unit_price_cents).cents_field(l.discount_cents).cents_field(l.revenue_cents());
         out.end_row();
     }
@@ -124,25 +125,16 @@ void transform_orders(TaskContext& ctx) {
     CopyIn versions(db, "copy tmp_order_versions from stdin");
     simdjson::ondemand::parser parser;
     Order order;
-    std::string record, source_file;
-    std::vector<std::string_view> fields;
-    reader.copy_out("copy (select source_file, line_no, record from raw.orders where load_date = " +
-                        reader.quote_literal(ctx.date()) + ") to stdout",
-                    [&](std::string_view row) {
-                        split_copy_row(row, fields);
-                        copy_unescape(fields[0], source_file);
-                        copy_unescape(fields[2], record);
-                        record.reserve(record.size() + simdjson::SIMDJSON_PADDING);
-                        if ((++ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
-                        auto problem = parse_order(parser, record, record.capacity(), load_day, order);
-                        if (problem) {
-                            quarantine.add(problem->reason, source_file, std::stol(std::string(fields[1])),
-                                           problem->detail, record);
-                            return;
-                        }
-                        write_version(versions, order, source_file, fields[1]);
-                        write_lines(lines, order, source_file, fields[1]);
-                    });
+    for_each_raw_record(reader, "orders", ctx.date(), [&](const RawRecord& raw) {
+        if ((++ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
+        auto problem = parse_order(parser, raw.record, raw.record.capacity(), load_day, order);
+        if (problem) {
+            quarantine.add(problem->reason, raw.source_file, raw.line_no, problem->detail, raw.record);
+            return;
+        }
+        write_version(versions, order, raw.source_file, raw.line_no);
+        write_lines(lines, order, raw.source_file, raw.line_no);
+    });
     long long valid = versions.finish();
     if (ctx.counts.rows_read == 0) {
         // an extract that ran and found nothing leaves no raw rows either: that is not an error

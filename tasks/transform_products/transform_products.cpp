@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/copy.hpp"
+#include "common/raw_records.hpp"
 #include "common/logging.hpp"
 #include "common/money.hpp"
 #include "common/timeutil.hpp"
@@ -87,18 +88,12 @@ void transform_products(TaskContext& ctx) {
     Quarantine quarantine("products", ctx.date());
     ProductParser parser;
     ProductRecord p;
-    std::vector<std::string_view> cols;
-    std::string file, record;
     long long read = 0;
-    db.copy_out(
-        "copy (select source_file, line_no, record from raw.products where load_date = '" + ctx.date() +
-            "'::date order by source_file, line_no) to stdout",
-        [&](std::string_view row) {
+    for_each_raw_record(db, "products", ctx.date(), [&](const RawRecord& raw) {
             ++read;
-            split_copy_row(row, cols);
-            copy_unescape(cols[0], file);
-            copy_unescape(cols[2], record);
-            long line = std::stol(std::string(cols[1]));
+            const std::string& file = raw.source_file;
+            const std::string& record = raw.record;
+            const long line = raw.line_no;
             if (auto issue = parser.parse(record, load_day, p)) {
                 quarantine.add(issue->reason, file, line, issue->detail, record);
                 return;
