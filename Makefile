@@ -37,6 +37,7 @@ airflow: db airflow-venv
 	scripts/airflow-local
 
 up:
+	test -f .env || cp .env.example .env
 	docker compose up -d --build
 down:
 	docker compose down
