@@ -403,7 +403,7 @@ protected:
     // Every task of one load date in DAG order; 99 (no drop) is fine for extracts and transforms.
     void run_day(const std::string& date) {
         for (const auto& task : dag_order) {
-            if (!task_exists(task)) continue;  // a task another engineer has not landed yet
+            ASSERT_TRUE(task_exists(task)) << task << " is not built";
             auto r = run(task, {"--date", date, "--data-dir", gen_});
             const bool may_skip = task.rfind("extract_", 0) == 0 || task.rfind("transform_", 0) == 0 ||
                                   task.rfind("load_dim_", 0) == 0;
@@ -482,9 +482,7 @@ protected:
                        "select d::date::text, (select count(*) from audit.bad_records b where b.load_date = d::date)::text "
                        "from generate_series('2025-12-13'::date, '2025-12-19', interval '1 day') d"),
                   "");
-        std::string feeds;
-        for (const char* f : {"orders", "events", "products", "customers"})
-            if (task_exists(std::string("transform_") + f)) feeds += std::string(feeds.empty() ? "" : ", ") + "'" + f + "'";
+        const std::string feeds = "'orders', 'events', 'products', 'customers'";
         EXPECT_EQ(diff("select load_date::text, feed, reason, count(*)::text from audit.bad_records "
                        "where feed in (" + feeds + ") group by 1, 2, 3",
                        "select load_date, feed, reason, count from expected_quarantine where feed in (" + feeds + ")"),
