@@ -1,6 +1,7 @@
 // The shared life of a task run: options, logging, signals, connection, lock, audit row, exit code.
 #include "common/task.hpp"
 
+#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>

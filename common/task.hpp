@@ -3,8 +3,6 @@
 // records the run in audit.task_runs, runs the task's body in one transaction, and maps errors to exit codes.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -14,6 +12,11 @@
 
 #include "common/db.hpp"
 #include "common/errors.hpp"
+
+// CLI11 is heavy: only the translation units that add options include it (task.cpp and those mains).
+namespace CLI {
+class App;
+}
 
 namespace ecomm {
 

@@ -1,4 +1,6 @@
 // dq_checks: the data-quality gate between transform and the warehouse loads (exit 3 blocks the DAG).
+#include <CLI/CLI.hpp>
+
 #include "common/task.hpp"
 #include "dq_checks.hpp"
 

@@ -1,4 +1,6 @@
 // generate_data: writes a deterministic landing zone (orders, events, products, customers) plus its oracle.
+#include <CLI/CLI.hpp>
+
 #include "common/task.hpp"
 #include "generate_data.hpp"
 
