@@ -5,33 +5,29 @@
 
 namespace ecomm {
 
-bool is_blank(std::string_view text) {
-    for (char c : text)
-        if (c != ' ' && c != '\t' && c != '\r') return false;
-    return true;
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r") == std::string_view::npos; }
+
+std::string check_json_object(simdjson::dom::parser& parser, std::string_view text) {
+    simdjson::dom::element element;
+    if (auto error = parser.parse(text.data(), text.size(), false).get(element))
+        return std::string("not valid JSON: ") + simdjson::error_message(error);
+    if (!element.is_object()) return "not a JSON object";
+    return {};
 }
 
-std::optional<RecordProblem> check_json_record(simdjson::dom::parser& parser, const Line& line, size_t padding) {
-    if (!is_valid_utf8(line.text)) {
-        size_t at = first_invalid_utf8(line.text);
-        return RecordProblem{Reason::invalid_utf8,
-                             "invalid UTF-8 at byte " + std::to_string(at) + " (bytes shown as \\xNN in record)"};
-    }
-    if (line.text.size() > max_record_bytes)
-        return RecordProblem{Reason::malformed, "record of " + with_commas(static_cast<long long>(line.text.size())) +
-                                                    " bytes exceeds the " +
-                                                    std::to_string(max_record_bytes >> 20) + " MiB limit"};
-    simdjson::dom::element doc;
-    static_assert(LineReader::padding >= simdjson::SIMDJSON_PADDING);
-    (void)padding;
-    auto error = parser.parse(line.text.data(), line.text.size(), false).get(doc);
-    if (error) {
-        std::string detail = std::string("not valid JSON: ") + simdjson::error_message(error);
-        if (!line.terminated) detail += " (last line has no newline: the file may be truncated)";
-        return RecordProblem{Reason::malformed, detail};
-    }
-    if (!doc.is_object()) return RecordProblem{Reason::malformed, "record is not a JSON object"};
-    return std::nullopt;
+std::optional<RecordProblem> check_json_record(simdjson::dom::parser& parser, std::string_view text,
+                                               bool terminated) {
+    if (!is_valid_utf8(text))
+        return RecordProblem{Reason::invalid_utf8, "invalid UTF-8 at byte " + std::to_string(first_invalid_utf8(text)) +
+                                                       " (bytes shown as \\xNN in record)"};
+    if (text.size() > max_record_bytes)
+        return RecordProblem{Reason::malformed, "record of " + with_commas(static_cast<long long>(text.size())) +
+                                                    " bytes exceeds the " + std::to_string(max_record_bytes >> 20) +
+                                                    " MiB limit"};
+    std::string why = check_json_object(parser, text);
+    if (why.empty()) return std::nullopt;
+    if (!terminated) why += " (last line has no newline: the file may be truncated)";
+    return RecordProblem{Reason::malformed, std::move(why)};
 }
 
 }  // namespace ecomm

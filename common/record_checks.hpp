@@ -1,4 +1,5 @@
-// The first two quarantine rules every JSON record passes: valid UTF-8, then well-formed JSON.
+// The first two quarantine rules every JSON record passes: valid UTF-8, then one well-formed JSON object.
+// Shared by the extracts of the JSON feeds (orders and customers line by line, products element by element).
 #pragma once
 
 #include <simdjson.h>
@@ -7,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include "common/line_reader.hpp"
 #include "common/quarantine.hpp"
 
 namespace ecomm {
@@ -20,9 +20,14 @@ struct RecordProblem {
 // Records larger than this are quarantined as malformed rather than parsed (bounds parser memory).
 constexpr size_t max_record_bytes = 16u << 20;
 
-// Checks a JSON record (a line with `padding` readable bytes after it) for invalid_utf8 and malformed.
-// A record that is valid JSON but not an object is malformed too.
-std::optional<RecordProblem> check_json_record(simdjson::dom::parser& parser, const Line& line, size_t padding);
+// Empty when `text` (followed by SIMDJSON_PADDING readable bytes) is one well-formed JSON object, else why
+// not. A full validating (DOM) parse: extract decides "is this JSON at all?", On-Demand only checks what it reads.
+std::string check_json_object(simdjson::dom::parser& parser, std::string_view text);
+
+// invalid_utf8, then malformed (too large, not JSON, not an object). `terminated` false marks the last line of
+// a file without a newline, which the detail then points out as a possible truncation.
+std::optional<RecordProblem> check_json_record(simdjson::dom::parser& parser, std::string_view text,
+                                               bool terminated = true);
 
 // True for a line of only spaces, tabs and carriage returns: not a record.
 bool is_blank(std::string_view text);

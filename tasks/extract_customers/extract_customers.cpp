@@ -12,7 +12,7 @@
 #include "common/line_reader.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
-#include "tasks/extract_products/json_check.hpp"
+#include "common/record_checks.hpp"
 
 namespace ecomm {
 
@@ -36,16 +36,10 @@ void extract_customers(TaskContext& ctx) {
             while (reader.next(line)) {
                 std::string_view text = line.text;
                 if (!text.empty() && text.back() == '\r') text.remove_suffix(1);  // CRLF files
-                if (text.find_first_not_of(" \t") == std::string_view::npos) continue;  // blank line: no record
+                if (is_blank(text)) continue;  // blank line: no record
                 ++lines;
-                if (!is_valid_utf8(text)) {
-                    quarantine.add(Reason::invalid_utf8, file, line.number,
-                                   "invalid UTF-8 at byte " + std::to_string(first_invalid_utf8(text)), text);
-                    continue;
-                }
-                if (std::string why = dims::check_json_object(parser, text); !why.empty()) {
-                    quarantine.add(Reason::malformed, file, line.number,
-                                   line.terminated ? why : why + " (last line has no newline: truncated file?)", text);
+                if (auto problem = check_json_record(parser, text, line.terminated)) {
+                    quarantine.add(problem->reason, file, line.number, problem->detail, text);
                     continue;
                 }
                 copy.raw_field(ctx.date()).field(file).field(static_cast<long long>(line.number)).field(text);

@@ -12,13 +12,12 @@
 #include "common/line_reader.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
+#include "common/record_checks.hpp"
 #include "events_csv.hpp"
 
 namespace ecomm {
 
 namespace {
-
-bool is_blank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 // The header of one file, or nullopt for an empty file (no line at all: nothing to load).
 std::optional<events::HeaderMap> read_header(LineReader& reader, const std::string& source) {

@@ -16,6 +16,8 @@
 
 namespace ecomm {
 
+static_assert(LineReader::padding >= simdjson::SIMDJSON_PADDING, "LineReader must pad lines for simdjson");
+
 void extract_orders(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     DayDrop drop = find_day_drop(ctx.options.data_dir, "orders", ctx.date(), {".json", ".json.gz"});
@@ -38,7 +40,7 @@ void extract_orders(TaskContext& ctx) {
             }
             ++ctx.counts.rows_read;
             if ((ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
-            auto problem = check_json_record(parser, line, LineReader::padding);
+            auto problem = check_json_record(parser, line.text, line.terminated);
             if (problem) {
                 quarantine.add(problem->reason, source, line.number, problem->detail, line.text);
                 continue;

@@ -10,7 +10,7 @@
 #include "common/landing.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
-#include "json_check.hpp"
+#include "common/record_checks.hpp"
 
 namespace ecomm {
 
@@ -19,7 +19,7 @@ namespace {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // A quarantined record's text is kept whole up to this size (a whole broken file can be large).
-constexpr size_t max_record_bytes = 1 << 20;
+constexpr size_t max_kept_bytes = 1 << 20;
 
 }  // namespace
 
@@ -40,11 +40,11 @@ void split_json_array(std::string_view text, const std::function<void(std::strin
         skip_space();
     }
     if (i == n) {
-        on_malformed(line, "empty file: expected a JSON array", text.substr(0, max_record_bytes));
+        on_malformed(line, "empty file: expected a JSON array", text.substr(0, max_kept_bytes));
         return;
     }
     if (text[i] != '[') {
-        on_malformed(line, "not a JSON array", text.substr(i, max_record_bytes));
+        on_malformed(line, "not a JSON array", text.substr(i, max_kept_bytes));
         return;
     }
     ++i;
@@ -61,7 +61,7 @@ void split_json_array(std::string_view text, const std::function<void(std::strin
         if (text[i] == ']') {
             ++i;
             skip_space();
-            if (i < n) on_malformed(line, "trailing content after the JSON array", text.substr(i, max_record_bytes));
+            if (i < n) on_malformed(line, "trailing content after the JSON array", text.substr(i, max_kept_bytes));
             return;
         }
         // one element: track nesting and strings only, so its end is found whatever its content
@@ -108,7 +108,7 @@ void split_json_array(std::string_view text, const std::function<void(std::strin
         if (!done) {
             on_malformed(start_line, in_string ? "the file ends inside a string of this element"
                                                : "the file ends inside this element",
-                         text.substr(start, std::min(n - start, max_record_bytes)));
+                         text.substr(start, std::min(n - start, max_kept_bytes)));
             return;
         }
         std::string_view element = text.substr(start, i - start);
@@ -138,14 +138,8 @@ void extract_products(TaskContext& ctx) {
                 std::string_view(content),
                 [&](std::string_view element, long line) {
                     ++elements;
-                    if (!is_valid_utf8(element)) {
-                        size_t bad = first_invalid_utf8(element);
-                        quarantine.add(Reason::invalid_utf8, file, line,
-                                       "invalid UTF-8 at byte " + std::to_string(bad) + " of the element", element);
-                        return;
-                    }
-                    if (std::string why = dims::check_json_object(parser, element); !why.empty()) {
-                        quarantine.add(Reason::malformed, file, line, why, element);
+                    if (auto problem = check_json_record(parser, element)) {
+                        quarantine.add(problem->reason, file, line, problem->detail, element);
                         return;
                     }
                     copy.raw_field(ctx.date()).field(file).field(static_cast<long long>(line)).field(element);

@@ -7,7 +7,7 @@
 
 #include "common/timeutil.hpp"
 #include "tasks/extract_products/extract_products.hpp"
-#include "tasks/extract_products/json_check.hpp"
+#include "common/record_checks.hpp"
 #include "tasks/transform_customers/transform_customers.hpp"
 #include "tasks/transform_products/transform_products.hpp"
 
@@ -69,11 +69,11 @@ TEST(DimsSplit, BrokenFilesAreReportedNotFatal) {
     // unbalanced brackets inside an element are caught by the well-formedness check, not the splitter
     simdjson::dom::parser parser;
     simdjson::padded_string bad(std::string_view("{\"a\":[}"));
-    EXPECT_FALSE(dims::check_json_object(parser, std::string_view(bad)).empty());
+    EXPECT_FALSE(check_json_object(parser, std::string_view(bad)).empty());
     simdjson::padded_string good(std::string_view("{\"a\":[1]}"));
-    EXPECT_TRUE(dims::check_json_object(parser, std::string_view(good)).empty());
+    EXPECT_TRUE(check_json_object(parser, std::string_view(good)).empty());
     simdjson::padded_string scalar(std::string_view("42"));
-    EXPECT_EQ(dims::check_json_object(parser, std::string_view(scalar)), "not a JSON object");
+    EXPECT_EQ(check_json_object(parser, std::string_view(scalar)), "not a JSON object");
 }
 
 TEST(DimsProduct, ParsesAValidProductWithExactPrice) {
