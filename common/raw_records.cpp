@@ -16,7 +16,7 @@ long long for_each_raw_record(Connection& conn, const std::string& feed, const s
     std::vector<std::string_view> fields;
     const std::string sql = "copy (select source_file, line_no, record from raw." + conn.quote_identifier(feed) +
                             " where load_date = " + conn.quote_literal(load_date) +
-                            "::date order by source_file, line_no) to stdout";
+                            "::date) to stdout";
     return conn.copy_out(sql, [&](std::string_view row) {
         split_copy_row(row, fields);
         copy_unescape(fields[0], r.source_file);
@@ -25,6 +25,14 @@ long long for_each_raw_record(Connection& conn, const std::string& feed, const s
         r.record.reserve(r.record.size() + simdjson::SIMDJSON_PADDING);
         on_record(r);
     });
+}
+
+std::string begin_raw_load(Connection& db, const std::string& feed, const std::string& load_date) {
+    return db.exec("select raw.begin_load($1::regclass, $2::date)", {"raw." + feed, load_date}).text(0, 0);
+}
+
+void end_raw_load(Connection& db, const std::string& feed, const std::string& load_date) {
+    db.exec("select raw.end_load($1::regclass, $2::date)", {"raw." + feed, load_date});
 }
 
 }  // namespace ecomm

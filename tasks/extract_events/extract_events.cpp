@@ -12,6 +12,7 @@
 #include "common/line_reader.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
+#include "common/raw_records.hpp"
 #include "common/record_checks.hpp"
 #include "events_csv.hpp"
 
@@ -48,11 +49,11 @@ void extract_events(TaskContext& ctx) {
     }
 
     Connection& db = *ctx.db;
-    db.exec("delete from raw.events where load_date = $1::date", {ctx.date()});
+    const std::string partition = begin_raw_load(db, "events", ctx.date());
     Quarantine quarantine("events", ctx.date());
     CopyIn raw(db,
-               "copy raw.events (load_date, source_file, line_no, event_id, user_id, session_id, event_type, "
-               "event_ts, product_id, page_url, device, country, record) from stdin");
+               "copy " + partition + " (load_date, source_file, line_no, event_id, user_id, session_id, event_type, "
+               "event_ts, product_id, page_url, device, country, record) from stdin with (freeze)");
     std::string error;
     long long blank = 0;
     for (const auto& path : drop.files) {
@@ -111,6 +112,7 @@ void extract_events(TaskContext& ctx) {
                      with_commas(reader.bytes_read()));
     }
     ctx.counts.rows_written = raw.finish();
+    end_raw_load(db, "events", ctx.date());
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.events from {} file(s) in {:.2f} s ({}); quarantined {}; {} blank line(s)",

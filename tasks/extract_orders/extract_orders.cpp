@@ -12,6 +12,7 @@
 #include "common/line_reader.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
+#include "common/raw_records.hpp"
 #include "common/record_checks.hpp"
 
 namespace ecomm {
@@ -22,10 +23,10 @@ void extract_orders(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     DayDrop drop = find_day_drop(ctx.options.data_dir, "orders", ctx.date(), {".json", ".json.gz"});
     Connection& db = *ctx.db;
-    db.exec("delete from raw.orders where load_date = $1::date", {ctx.date()});
+    const std::string partition = begin_raw_load(db, "orders", ctx.date());
 
     Quarantine quarantine("orders", ctx.date());
-    CopyIn raw(db, "copy raw.orders (load_date, source_file, line_no, record) from stdin");
+    CopyIn raw(db, "copy " + partition + " (load_date, source_file, line_no, record) from stdin with (freeze)");
     simdjson::dom::parser parser;
     long long blank = 0;
     for (const auto& path : drop.files) {
@@ -52,6 +53,7 @@ void extract_orders(TaskContext& ctx) {
         spdlog::info("{}: {} records, {} bytes", source, with_commas(file_rows), with_commas(reader.bytes_read()));
     }
     ctx.counts.rows_written = raw.finish();
+    end_raw_load(db, "orders", ctx.date());
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.orders from {} file(s) in {:.2f} s ({}); quarantined {}; {} blank line(s)",

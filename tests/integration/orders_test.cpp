@@ -190,7 +190,7 @@ TEST_F(OrdersTest, ConcurrentRunsOfOneTaskAndDateNeverDouble) {
 
 TEST_F(OrdersTest, SigtermRollsBackAndTheNextRunFinishes) {
     std::string text;
-    for (int i = 0; i < 300000; ++i) text += order_json("ORD-" + std::to_string(i), "2025-12-13T09:15:02Z") + "\n";
+    for (int i = 0; i < 600000; ++i) text += order_json("ORD-" + std::to_string(i), "2025-12-13T09:15:02Z") + "\n";
     write_day("2025-12-13", "part-1.json", text);
     std::string bin = std::string(ECOMM_BIN_DIR) + "/extract_orders";
     pid_t pid = fork();
@@ -201,7 +201,15 @@ TEST_F(OrdersTest, SigtermRollsBackAndTheNextRunFinishes) {
               static_cast<char*>(nullptr));
         _exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    // SIGTERM in the middle of the COPY: once the server shows it running (the extract is too fast for a fixed
+    // delay), and a moment later
+    auto wait_until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (count("select count(*) from pg_stat_activity where application_name = 'extract_orders' "
+                 "and query like 'copy %'") == 0) {
+        ASSERT_LT(std::chrono::steady_clock::now(), wait_until) << "extract_orders never started its COPY";
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     auto t0 = std::chrono::steady_clock::now();
     kill(pid, SIGTERM);
     int status = 0;
@@ -214,7 +222,7 @@ TEST_F(OrdersTest, SigtermRollsBackAndTheNextRunFinishes) {
     EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'extract_orders' and status = 'failed' "
                     "and error like 'interrupted by signal 15%'"), 1);
     run_ok("extract_orders", {"--date", "2025-12-13"});
-    EXPECT_EQ(count("select count(*) from raw.orders"), 300000);
+    EXPECT_EQ(count("select count(*) from raw.orders"), 600000);
 }
 
 }  // namespace ecomm::testing
