@@ -54,6 +54,14 @@ CopyRowWriter& CopyRowWriter::date_field(long long days) {
     return *this;
 }
 
+void CopyRowWriter::bytes(std::string_view data) {
+    buf_.append(data);
+    if (buf_.size() >= flush_bytes_) {
+        flush_buffer();
+        buf_.clear();
+    }
+}
+
 void CopyRowWriter::end_row() {
     buf_.push_back('\n');
     row_open_ = false;
@@ -124,6 +132,17 @@ long long CopySpool::load(Connection& conn, const std::string& copy_sql) {
     size_t n;
     while ((n = std::fread(chunk.data(), 1, chunk.size(), file_)) > 0) copy.write_raw({chunk.data(), n});
     return copy.finish();
+}
+
+long long relay_copy(Connection& from, const std::string& copy_out_sql, Connection& to, const std::string& copy_in_sql,
+                     const std::function<void()>& every_64k_rows) {
+    CopyIn in(to, copy_in_sql + " with (format binary)");
+    long long messages = 0;  // one per row, plus the trailer
+    from.copy_out_messages(copy_out_sql + " with (format binary)", [&](std::string_view message) {
+        in.bytes(message);
+        if ((++messages & 0xFFFF) == 0) every_64k_rows();
+    });
+    return in.finish();
 }
 
 // ---------------------------------------------------------------- COPY text format

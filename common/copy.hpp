@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,8 @@ public:
     CopyRowWriter& date_field(long long days);
     CopyRowWriter& bool_field(bool v) { return raw_field(v ? "t" : "f"); }
     void end_row();
+    // Appends bytes already in the COPY's format (a relayed stream), buffered like rows.
+    void bytes(std::string_view data);
     long long rows() const { return rows_; }
 
 protected:
@@ -77,6 +80,14 @@ protected:
 private:
     std::FILE* file_;
 };
+
+// Streams `copy (select ...) to stdout with (format binary)` on `from` into `copy ... from stdin with (format
+// binary)` on `to`, byte for byte: the query runs on one server process and the load on another (two cores),
+// no value is printed as text and parsed back, and only `to` writes, so the load stays in its one
+// transaction. The query's column types must be the table columns' exactly (binary formats are per type).
+// `every_64k_rows` runs every 65,536 rows (a task checks for SIGTERM there). Returns the rows loaded.
+long long relay_copy(Connection& from, const std::string& copy_out_sql, Connection& to, const std::string& copy_in_sql,
+                     const std::function<void()>& every_64k_rows);
 
 // COPY text-format escaping of one field, appended to out.
 void append_copy_escaped(std::string& out, std::string_view text);

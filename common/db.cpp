@@ -118,19 +118,25 @@ long long Connection::scalar_int(const std::string& sql, const std::vector<std::
 }
 
 long long Connection::copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row) {
+    return copy_out_messages(copy_sql, [&](std::string_view row) {
+        if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+        on_row(row);
+    });
+}
+
+long long Connection::copy_out_messages(const std::string& copy_sql,
+                                        const std::function<void(std::string_view)>& on_message) {
     PGresult* r = PQexec(conn_.get(), copy_sql.c_str());
     if (!r || PQresultStatus(r) != PGRES_COPY_OUT) throw_error(r, copy_sql);
     PQclear(r);
-    long long rows = 0;
+    long long messages = 0;
     for (;;) {
         char* buf = nullptr;
         int n = PQgetCopyData(conn_.get(), &buf, 0);
         if (n == -1) break;  // done
         if (n == -2) throw_error(nullptr, copy_sql);
-        std::string_view row(buf, static_cast<size_t>(n));
-        if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
         try {
-            on_row(row);
+            on_message(std::string_view(buf, static_cast<size_t>(n)));
         } catch (...) {
             PQfreemem(buf);
             // drain the rest so the connection stays usable for the rollback
@@ -139,11 +145,11 @@ long long Connection::copy_out(const std::string& copy_sql, const std::function<
             throw;
         }
         PQfreemem(buf);
-        ++rows;
+        ++messages;
     }
     check(PQgetResult(conn_.get()), copy_sql);
     while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
-    return rows;
+    return messages;
 }
 
 void Connection::rollback_quietly() noexcept {

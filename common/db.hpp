@@ -57,6 +57,8 @@ public:
 
     // Streams COPY ... TO STDOUT rows (each without its trailing newline) to on_row.
     long long copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row);
+    // As copy_out, but hands over each CopyData message as the server sent it (binary COPY, relays).
+    long long copy_out_messages(const std::string& copy_sql, const std::function<void(std::string_view)>& on_message);
 
     void begin() { exec("begin"); }
     void commit() { exec("commit"); }

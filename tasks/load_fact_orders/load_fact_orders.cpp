@@ -1,33 +1,49 @@
 // Orders fact loader. The facts of load D are exactly the orders whose staging state load D set: delete
-// what D loaded before and the older states those orders replaced, then insert. Every order date whose
+// what D loaded before and the older states those orders replaced, then load. Every order date whose
 // facts changed (old and new) is queued for compute_daily_metrics. Dimension keys are chosen as of order_ts,
 // with inferred members for products and customers no snapshot has shown yet.
+//
+// The fact rows are computed by one query on a second connection and streamed by COPY into the fact tables
+// on the task's connection (relay_copy): the joins run on one server process while the other maintains the
+// tables and their indexes, and the task's transaction stays the only writer of facts.
 #include "load_fact_orders.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
+#include "common/copy.hpp"
 #include "common/logging.hpp"
 
 namespace ecomm {
 
 namespace {
 
-// $1 = load date
-constexpr const char* stage_load = R"sql(
-create temporary table tmp_fact_load on commit drop as
-select s.*,
-       (s.order_ts at time zone 'UTC')::date as order_date,
-       private.user_key(s.user_id) as user_key
-from staging.orders s
-where s.load_date = $1::date;
-
-analyze tmp_fact_load;
-
+// $1 = load date. Shared dimension locks first, held to commit: load_dim_product and load_dim_customer take
+// them exclusively before they re-point facts, so no re-versioning lands between reading keys and committing.
+constexpr const char* lock_dimensions = R"sql(
+select pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_product', 0)),
+       pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_customer', 0))
 )sql";
 
-// $1 = load date. Runs after ensure_members: take dimension locks before locking any fact row.
+// $1 = load date. On the reader connection, committed on their own: the key query there must see them.
+// Inferred members are idempotent placeholders (a rerun makes the same ones), so they need not wait for the
+// facts' transaction.
+constexpr const char* ensure_customers = R"sql(
+select warehouse.ensure_inferred_customers(array(
+    select private.user_key(u.user_id)
+    from (select distinct s.user_id from staging.orders s where s.load_date = $1::date) u))
+)sql";
+
+constexpr const char* ensure_products = R"sql(
+select warehouse.ensure_inferred_products(array(
+    select distinct l.product_id
+    from staging.orders s
+    join staging.order_lines l using (order_id)
+    where s.load_date = $1::date))
+)sql";
+
+// $1 = load date
 constexpr const char* clear_previous = R"sql(
 create temporary table tmp_touched_dates (order_date date) on commit drop;
 
@@ -41,69 +57,84 @@ delete from warehouse.fact_order_lines where load_date = $1::date;
 -- older states, loaded by other load dates, that this load's states replace
 with gone as (
     delete from warehouse.fact_orders f
-    using tmp_fact_load t
-    where t.replaced_earlier and f.order_id = t.order_id
+    using staging.orders s
+    where s.load_date = $1::date and s.replaced_earlier and f.order_id = s.order_id
     returning f.order_date
 )
 insert into tmp_touched_dates select distinct order_date from gone;
 delete from warehouse.fact_order_lines f
-using tmp_fact_load t
-where t.replaced_earlier and f.order_id = t.order_id;
+using staging.orders s
+where s.load_date = $1::date and s.replaced_earlier and f.order_id = s.order_id;
 
-insert into tmp_touched_dates select distinct order_date from tmp_fact_load;
+insert into tmp_touched_dates
+select distinct (s.order_ts at time zone 'UTC')::date from staging.orders s where s.load_date = $1::date;
 )sql";
 
-constexpr const char* ensure_members = R"sql(
-select warehouse.ensure_month_partitions('warehouse.fact_orders', min(order_date), max(order_date)),
-       warehouse.ensure_month_partitions('warehouse.fact_order_lines', min(order_date), max(order_date))
-from tmp_fact_load
-having count(*) > 0;
+// The load's orders with their order date, pseudonymous user and customer key as of order_ts. A range join
+// finds the version covering the timestamp; a fact outside every version (after a customer's closing) falls
+// back to the dimension's own rule (its latest earlier version). `load_date` is quoted into the text: a COPY
+// statement takes no parameters.
+std::string load_orders_ctes(const std::string& load_date) {
+    return R"sql(
+with
 
-select warehouse.ensure_inferred_customers(array(select distinct user_key from tmp_fact_load));
+load as (
+    select s.*, (s.order_ts at time zone 'UTC')::date as order_date
+    from staging.orders s
+    where s.load_date = )sql" + load_date + R"sql(
+),
 
-select warehouse.ensure_inferred_products(array(
-    select distinct l.product_id
-    from staging.order_lines l
-    join tmp_fact_load t using (order_id)
-));
+-- materialized: inlined, private.user_key would run once per joined row instead of once per user; reading
+-- the users apart keeps `load` inlined (referenced twice, it would be copied whole into a tuple store)
+users as materialized (
+    select u.user_id, private.user_key(u.user_id) as user_key
+    from (select distinct s.user_id from staging.orders s where s.load_date = )sql" + load_date + R"sql() u
+),
+
+keyed as (
+    select t.*, u.user_key,
+           coalesce(c.customer_key, warehouse.customer_key_at(u.user_key, t.order_ts)) as customer_key,
+           (extract(year from t.order_date) * 10000 + extract(month from t.order_date) * 100
+            + extract(day from t.order_date))::integer as date_key
+    from load t
+    join users u using (user_id)
+    left join warehouse.dim_customer c
+      on c.user_key = u.user_key and t.order_ts >= c.valid_from and t.order_ts < c.valid_to
+)
 )sql";
+}
 
-// Keys as of order_ts: a range join finds the version covering the timestamp; the rare fact outside every
-// version (after a product was closed) falls back to the dimension's own rule (its latest earlier version).
-constexpr const char* insert_facts = R"sql(
-create temporary table tmp_fact_customer on commit drop as
-select t.order_id,
-       coalesce(c.customer_key, warehouse.customer_key_at(t.user_key, t.order_ts)) as customer_key
-from tmp_fact_load t
-left join warehouse.dim_customer c
-  on c.user_key = t.user_key and t.order_ts >= c.valid_from and t.order_ts < c.valid_to;
+constexpr const char* fact_orders_columns =
+    "order_id, order_date, date_key, order_ts, updated_at, customer_key, user_key, status, is_cancelled_or_refunded, "
+    "channel, currency, payment_method, payment_amount, revenue, units, line_count, ship_country, ship_region, "
+    "load_date";
 
-analyze tmp_fact_customer;
+std::string select_fact_orders(const std::string& load_date) {
+    return "copy (" + load_orders_ctes(load_date) + R"sql(
+select t.order_id, t.order_date, t.date_key, t.order_ts, t.updated_at, t.customer_key, t.user_key, t.status,
+       t.status in ('cancelled', 'refunded'), t.channel, t.currency, t.payment_method, t.payment_amount, t.revenue,
+       t.units, t.line_count, t.ship_country, t.ship_region, t.load_date
+from keyed t
+order by t.order_id
+) to stdout)sql";
+}
 
-insert into warehouse.fact_orders (
-    order_id, order_date, date_key, order_ts, updated_at, customer_key, user_key, status,
-    is_cancelled_or_refunded, channel, currency, payment_method, payment_amount, revenue, units, line_count,
-    ship_country, ship_region, load_date)
-select t.order_id, t.order_date, to_char(t.order_date, 'YYYYMMDD')::integer, t.order_ts, t.updated_at,
-       k.customer_key, t.user_key, t.status, t.status in ('cancelled', 'refunded'), t.channel, t.currency,
-       t.payment_method, t.payment_amount, t.revenue, t.units, t.line_count, t.ship_country, t.ship_region,
-       t.load_date
-from tmp_fact_load t
-join tmp_fact_customer k using (order_id);
+constexpr const char* fact_lines_columns =
+    "order_id, line_number, order_date, date_key, order_ts, product_key, product_id, customer_key, user_key, status, "
+    "is_cancelled_or_refunded, quantity, unit_price, discount, revenue, load_date";
 
-insert into warehouse.fact_order_lines (
-    order_id, line_number, order_date, date_key, order_ts, product_key, product_id, customer_key, user_key,
-    status, is_cancelled_or_refunded, quantity, unit_price, discount, revenue, load_date)
-select l.order_id, l.line_number, t.order_date, to_char(t.order_date, 'YYYYMMDD')::integer, t.order_ts,
+std::string select_fact_lines(const std::string& load_date) {
+    return "copy (" + load_orders_ctes(load_date) + R"sql(
+select l.order_id, l.line_number, t.order_date, t.date_key, t.order_ts,
        coalesce(p.product_key, warehouse.product_key_at(l.product_id, t.order_ts)), l.product_id,
-       k.customer_key, t.user_key, t.status, t.status in ('cancelled', 'refunded'), l.quantity, l.unit_price,
+       t.customer_key, t.user_key, t.status, t.status in ('cancelled', 'refunded'), l.quantity, l.unit_price,
        l.discount, l.revenue, t.load_date
-from tmp_fact_load t
-join tmp_fact_customer k using (order_id)
+from keyed t
 join staging.order_lines l using (order_id)
 left join warehouse.dim_product p
-  on p.product_id = l.product_id and t.order_ts >= p.valid_from and t.order_ts < p.valid_to;
-)sql";
+  on p.product_id = l.product_id and t.order_ts >= p.valid_from and t.order_ts < p.valid_to
+) to stdout)sql";
+}
 
 constexpr const char* queue_dates = R"sql(
 insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
@@ -116,20 +147,44 @@ on conflict do nothing
 void load_fact_orders(TaskContext& ctx) {
     Connection& db = *ctx.db;
     auto started = std::chrono::steady_clock::now();
-    db.exec_script(stage_load, {ctx.date()});
-    ctx.counts.rows_read = db.scalar_int("select count(*) from tmp_fact_load");
-    // Inferred members first: ensure_inferred_* takes the dimensions' locks (shared), which load_dim_* takes
-    // exclusively before it re-points facts; taking them before touching facts keeps one lock order.
-    db.exec_script(ensure_members);
+    const std::vector<std::optional<std::string>> date{ctx.date()};
+    db.exec(lock_dimensions);
+
+    auto span = db.exec(
+        "select min((order_ts at time zone 'UTC')::date), max((order_ts at time zone 'UTC')::date), count(*) "
+        "from staging.orders where load_date = $1::date",
+        date);
+    ctx.counts.rows_read = span.integer(0, 2);
+    if (ctx.counts.rows_read > 0) {
+        db.exec("select warehouse.ensure_month_partitions('warehouse.fact_orders', $1::date, $2::date), "
+                "warehouse.ensure_month_partitions('warehouse.fact_order_lines', $1::date, $2::date)",
+                {span.text(0, 0), span.text(0, 1)});
+    }
+
+    Connection reader(ctx.options.dsn, ctx.task + "_reader");
+    // the key joins hash a million rows: in memory, without JIT compilation (it costs more than it saves here),
+    // and never as a nested loop over the dimension's version ranges when statistics lag behind a big load
+    reader.exec("set work_mem = '256MB'");
+    reader.exec("set jit = off");
+    reader.exec("set enable_nestloop = off");
+    long long inferred = reader.scalar_int(ensure_customers, date);
+    inferred += reader.scalar_int(ensure_products, date);
+
     db.exec_script(clear_previous, {ctx.date()});
-    db.exec_script(insert_facts);
-    ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_fact_load");
-    long long lines = db.scalar_int("select count(*) from staging.order_lines l join tmp_fact_load t using (order_id)");
-    long long dates = db.exec(queue_dates, {ctx.date()}).affected();
+    const std::string day = db.quote_literal(ctx.date()) + "::date";
+    auto tick = [&] { ctx.check_interrupted(); };
+    ctx.counts.rows_written = relay_copy(reader, select_fact_orders(day), db,
+                                         std::string("copy warehouse.fact_orders (") + fact_orders_columns + ") from stdin",
+                                         tick);
+    long long lines = relay_copy(reader, select_fact_lines(day), db,
+                                 std::string("copy warehouse.fact_order_lines (") + fact_lines_columns + ") from stdin",
+                                 tick);
+    long long dates = db.exec(queue_dates, date).affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("loaded {} orders and {} order lines into the facts in {:.2f} s ({}); {} order date(s) queued",
+    spdlog::info("loaded {} orders and {} order lines into the facts in {:.2f} s ({}); {} inferred member(s); "
+                 "{} order date(s) queued",
                  with_commas(ctx.counts.rows_written), with_commas(lines), secs, rate(ctx.counts.rows_written, secs),
-                 dates);
+                 inferred, dates);
 }
 
 }  // namespace ecomm
