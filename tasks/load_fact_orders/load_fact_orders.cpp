@@ -115,7 +115,6 @@ select t.order_id, t.order_date, t.date_key, t.order_ts, t.updated_at, t.custome
        t.status in ('cancelled', 'refunded'), t.channel, t.currency, t.payment_method, t.payment_amount, t.revenue,
        t.units, t.line_count, t.ship_country, t.ship_region, t.load_date
 from keyed t
-order by t.order_id
 ) to stdout)sql";
 }
 
@@ -173,12 +172,15 @@ void load_fact_orders(TaskContext& ctx) {
     db.exec_script(clear_previous, {ctx.date()});
     const std::string day = db.quote_literal(ctx.date()) + "::date";
     auto tick = [&] { ctx.check_interrupted(); };
-    ctx.counts.rows_written = relay_copy(reader, select_fact_orders(day), db,
-                                         std::string("copy warehouse.fact_orders (") + fact_orders_columns + ") from stdin",
-                                         tick);
-    long long lines = relay_copy(reader, select_fact_lines(day), db,
-                                 std::string("copy warehouse.fact_order_lines (") + fact_lines_columns + ") from stdin",
-                                 tick);
+    auto relay = [&](const std::string& select_sql, const std::string& table, const char* columns) {
+        auto t0 = std::chrono::steady_clock::now();
+        long long rows = relay_copy(reader, select_sql, db, "copy " + table + " (" + columns + ") from stdin", tick);
+        spdlog::debug("{}: {} rows in {:.2f} s", table, with_commas(rows),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        return rows;
+    };
+    ctx.counts.rows_written = relay(select_fact_orders(day), "warehouse.fact_orders", fact_orders_columns);
+    long long lines = relay(select_fact_lines(day), "warehouse.fact_order_lines", fact_lines_columns);
     long long dates = db.exec(queue_dates, date).affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} orders and {} order lines into the facts in {:.2f} s ({}); {} inferred member(s); "
