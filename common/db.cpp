@@ -4,6 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <charconv>
 #include <cstring>
@@ -129,26 +134,102 @@ long long Connection::copy_out_messages(const std::string& copy_sql,
     PGresult* r = PQexec(conn_.get(), copy_sql.c_str());
     if (!r || PQresultStatus(r) != PGRES_COPY_OUT) throw_error(r, copy_sql);
     PQclear(r);
-    long long messages = 0;
-    for (;;) {
-        char* buf = nullptr;
-        int n = PQgetCopyData(conn_.get(), &buf, 0);
-        if (n == -1) break;  // done
-        if (n == -2) throw_error(nullptr, copy_sql);
+
+    // A reader thread pulls the server's messages a few batches ahead while on_message runs on this thread.
+    // Reading and consuming in turns on one thread, the server stalls as soon as the socket buffer is full and
+    // the caller waits for the next row; with the thread both sides work at once. Memory stays bounded: at most
+    // max_ready batches of about batch_bytes wait.
+    struct Batch {
+        std::string bytes;
+        std::vector<size_t> ends;  // end offset of each message in bytes
+    };
+    constexpr size_t batch_bytes = 256 << 10;
+    constexpr size_t max_ready = 8;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Batch> ready;
+    bool done = false, stop = false;
+    std::exception_ptr failure;
+
+    std::thread reader([&] {
         try {
-            on_message(std::string_view(buf, static_cast<size_t>(n)));
+            Batch batch;
+            auto publish = [&] {  // false once the consumer has stopped
+                std::unique_lock lock(mu);
+                cv.wait(lock, [&] { return ready.size() < max_ready || stop; });
+                if (stop) return false;
+                ready.push_back(std::move(batch));
+                batch = Batch{};
+                cv.notify_all();
+                return true;
+            };
+            bool stopped = false;
+            for (;;) {
+                char* buf = nullptr;
+                int n = PQgetCopyData(conn_.get(), &buf, 0);
+                if (n == -1) break;  // done
+                if (n == -2) throw_error(nullptr, copy_sql);
+                batch.bytes.append(buf, static_cast<size_t>(n));
+                batch.ends.push_back(batch.bytes.size());
+                PQfreemem(buf);
+                if (batch.bytes.size() >= batch_bytes && !publish()) {
+                    // the consumer failed: end the statement and drain, so the connection stays usable
+                    stopped = true;
+                    if (PGcancel* c = PQgetCancel(conn_.get())) {
+                        char errbuf[256];
+                        PQcancel(c, errbuf, sizeof errbuf);
+                        PQfreeCancel(c);
+                    }
+                    while ((n = PQgetCopyData(conn_.get(), &buf, 0)) >= 0) PQfreemem(buf);
+                    break;
+                }
+            }
+            if (stopped) {
+                while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+            } else {
+                check(PQgetResult(conn_.get()), copy_sql);
+                while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+                if (!batch.ends.empty()) publish();
+            }
         } catch (...) {
-            PQfreemem(buf);
-            // drain the rest so the connection stays usable for the rollback
-            while ((n = PQgetCopyData(conn_.get(), &buf, 0)) >= 0) PQfreemem(buf);
-            while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
-            throw;
+            std::lock_guard lock(mu);
+            failure = std::current_exception();
         }
-        PQfreemem(buf);
-        ++messages;
+        std::lock_guard lock(mu);
+        done = true;
+        cv.notify_all();
+    });
+
+    long long messages = 0;
+    try {
+        for (;;) {
+            Batch batch;
+            {
+                std::unique_lock lock(mu);
+                cv.wait(lock, [&] { return !ready.empty() || done; });
+                if (ready.empty()) break;
+                batch = std::move(ready.front());
+                ready.pop_front();
+                cv.notify_all();
+            }
+            size_t begin = 0;
+            for (size_t end : batch.ends) {
+                on_message(std::string_view(batch.bytes.data() + begin, end - begin));
+                begin = end;
+                ++messages;
+            }
+        }
+    } catch (...) {
+        {
+            std::lock_guard lock(mu);
+            stop = true;
+        }
+        cv.notify_all();
+        reader.join();
+        throw;
     }
-    check(PQgetResult(conn_.get()), copy_sql);
-    while (PGresult* rest = PQgetResult(conn_.get())) PQclear(rest);
+    reader.join();
+    if (failure) std::rethrow_exception(failure);
     return messages;
 }
 
