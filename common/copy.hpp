@@ -86,8 +86,9 @@ private:
 // no value is printed as text and parsed back, and only `to` writes, so the load stays in its one
 // transaction. The query's column types must be the table columns' exactly (binary formats are per type).
 // `every_64k_rows` runs every 65,536 rows (a task checks for SIGTERM there). Returns the rows loaded.
+// With `freeze`, the load is `with (format binary, freeze)`: for a table created or truncated in this transaction.
 long long relay_copy(Connection& from, const std::string& copy_out_sql, Connection& to, const std::string& copy_in_sql,
-                     const std::function<void()>& every_64k_rows);
+                     const std::function<void()>& every_64k_rows, bool freeze = false);
 
 // COPY text-format escaping of one field, appended to out.
 void append_copy_escaped(std::string& out, std::string_view text);

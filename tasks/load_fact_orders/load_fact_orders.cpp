@@ -29,10 +29,18 @@ select pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_product', 0)),
 // $1 = load date. On the reader connection, committed on their own: the key query there must see them.
 // Inferred members are idempotent placeholders (a rerun makes the same ones), so they need not wait for the
 // facts' transaction.
+// $1 = load date. The load's users with their pseudonymous key, hashed once per user, as a table with
+// statistics: as a CTE the planner guesses 200 rows and hashes the million orders against it instead.
+constexpr const char* load_users = R"sql(
+create temporary table load_users as
+select u.user_id, private.user_key(u.user_id) as user_key
+from (select distinct s.user_id from staging.orders s where s.load_date = $1::date) u;
+
+analyze load_users;
+)sql";
+
 constexpr const char* ensure_customers = R"sql(
-select warehouse.ensure_inferred_customers(array(
-    select private.user_key(u.user_id)
-    from (select distinct s.user_id from staging.orders s where s.load_date = $1::date) u))
+select warehouse.ensure_inferred_customers(array(select user_key from load_users))
 )sql";
 
 constexpr const char* ensure_products = R"sql(
@@ -84,20 +92,13 @@ load as (
     where s.load_date = )sql" + load_date + R"sql(
 ),
 
--- materialized: inlined, private.user_key would run once per joined row instead of once per user; reading
--- the users apart keeps `load` inlined (referenced twice, it would be copied whole into a tuple store)
-users as materialized (
-    select u.user_id, private.user_key(u.user_id) as user_key
-    from (select distinct s.user_id from staging.orders s where s.load_date = )sql" + load_date + R"sql() u
-),
-
 keyed as (
     select t.*, u.user_key,
            coalesce(c.customer_key, warehouse.customer_key_at(u.user_key, t.order_ts)) as customer_key,
            (extract(year from t.order_date) * 10000 + extract(month from t.order_date) * 100
             + extract(day from t.order_date))::integer as date_key
     from load t
-    join users u using (user_id)
+    join load_users u using (user_id)
     left join warehouse.dim_customer c
       on c.user_key = u.user_key and t.order_ts >= c.valid_from and t.order_ts < c.valid_to
 )
@@ -109,12 +110,14 @@ constexpr const char* fact_orders_columns =
     "channel, currency, payment_method, payment_amount, revenue, units, line_count, ship_country, ship_region, "
     "load_date";
 
-std::string select_fact_orders(const std::string& load_date) {
+// `months` filters the rows on t.order_date (a SQL condition).
+std::string select_fact_orders(const std::string& load_date, const std::string& months) {
     return "copy (" + load_orders_ctes(load_date) + R"sql(
 select t.order_id, t.order_date, t.date_key, t.order_ts, t.updated_at, t.customer_key, t.user_key, t.status,
        t.status in ('cancelled', 'refunded'), t.channel, t.currency, t.payment_method, t.payment_amount, t.revenue,
        t.units, t.line_count, t.ship_country, t.ship_region, t.load_date
 from keyed t
+where )sql" + months + R"sql(
 ) to stdout)sql";
 }
 
@@ -122,7 +125,7 @@ constexpr const char* fact_lines_columns =
     "order_id, line_number, order_date, date_key, order_ts, product_key, product_id, customer_key, user_key, status, "
     "is_cancelled_or_refunded, quantity, unit_price, discount, revenue, load_date";
 
-std::string select_fact_lines(const std::string& load_date) {
+std::string select_fact_lines(const std::string& load_date, const std::string& months) {
     return "copy (" + load_orders_ctes(load_date) + R"sql(
 select l.order_id, l.line_number, t.order_date, t.date_key, t.order_ts,
        coalesce(p.product_key, warehouse.product_key_at(l.product_id, t.order_ts)), l.product_id,
@@ -132,8 +135,15 @@ from keyed t
 join staging.order_lines l using (order_id)
 left join warehouse.dim_product p
   on p.product_id = l.product_id and t.order_ts >= p.valid_from and t.order_ts < p.valid_to
+where )sql" + months + R"sql(
 ) to stdout)sql";
 }
+
+struct FactTable {
+    const char* name;
+    const char* columns;
+    std::string (*select)(const std::string& load_date, const std::string& months);
+};
 
 constexpr const char* queue_dates = R"sql(
 insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
@@ -143,7 +153,7 @@ on conflict do nothing
 
 }  // namespace
 
-void load_fact_orders(TaskContext& ctx) {
+void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     Connection& db = *ctx.db;
     auto started = std::chrono::steady_clock::now();
     const std::vector<std::optional<std::string>> date{ctx.date()};
@@ -166,21 +176,58 @@ void load_fact_orders(TaskContext& ctx) {
     reader.exec("set work_mem = '256MB'");
     reader.exec("set jit = off");
     reader.exec("set enable_nestloop = off");
-    long long inferred = reader.scalar_int(ensure_customers, date);
+    // never a merge join: it sorts a million rows before the first reaches the loader
+    reader.exec("set enable_mergejoin = off");
+    reader.exec_script(load_users, {ctx.date()});
+    long long inferred = reader.scalar_int(ensure_customers);
     inferred += reader.scalar_int(ensure_products, date);
+    // fresh statistics (sampled: cheap at any size): with a dimension's estimate stale after a load or new
+    // inferred members, the planner hashes the million fact rows against it instead of the dimension
+    reader.exec("analyze warehouse.dim_customer");
+    reader.exec("analyze warehouse.dim_product");
 
     db.exec_script(clear_previous, {ctx.date()});
     const std::string day = db.quote_literal(ctx.date()) + "::date";
     auto tick = [&] { ctx.check_interrupted(); };
-    auto relay = [&](const std::string& select_sql, const std::string& table, const char* columns) {
+    // The months holding enough of the load's orders to be bulk-loaded.
+    std::vector<std::string> bulk_months;
+    auto months = db.exec("select date_trunc('month', order_ts at time zone 'UTC')::date::text, count(*) "
+                          "from staging.orders where load_date = $1::date group by 1 order by 1",
+                          date);
+    for (int i = 0; i < months.rows(); ++i)
+        if (months.integer(i, 1) >= options.bulk_min_orders) bulk_months.push_back(months.text(i, 0));
+
+    auto load_table = [&](const FactTable& table) {
         auto t0 = std::chrono::steady_clock::now();
-        long long rows = relay_copy(reader, select_sql, db, "copy " + table + " (" + columns + ") from stdin", tick);
-        spdlog::debug("{}: {} rows in {:.2f} s", table, with_commas(rows),
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        long long rows = 0;
+        std::string rest = "true";  // the rows no bulk month took
+        int handled = 0;
+        for (const auto& month : bulk_months) {
+            const std::vector<std::optional<std::string>> args{table.name, month, ctx.date()};
+            auto fresh = db.exec("select warehouse.begin_bulk_load($1::regclass, $2::date, $3::date)", args).text(0, 0);
+            if (fresh.empty()) continue;  // a rerun: the load's sub-partition exists (emptied above)
+            const std::string in_month = "t.order_date >= " + db.quote_literal(month) + "::date and t.order_date < (" +
+                                         db.quote_literal(month) + "::date + interval '1 month')";
+            rows += relay_copy(reader, table.select(day, in_month), db,
+                               "copy " + fresh + " (" + table.columns + ") from stdin", tick, /*freeze=*/true);
+            auto copied = std::chrono::steady_clock::now();
+            db.exec("select warehouse.end_bulk_load($1::regclass, $2::date, $3::date)", args);
+            spdlog::debug("{}: month {} copied in {:.2f} s, attached with its indexes in {:.2f} s", table.name, month,
+                          std::chrono::duration<double>(copied - t0).count(),
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - copied).count());
+            rest += " and not (" + in_month + ")";
+            ++handled;
+        }
+        if (handled < months.rows())  // some month's rows are still to load (the others, or a rerun's)
+            rows += relay_copy(reader, table.select(day, rest), db,
+                               "copy " + std::string(table.name) + " (" + table.columns + ") from stdin", tick);
+        spdlog::debug("{}: {} rows in {:.2f} s ({} bulk month(s))", table.name, with_commas(rows),
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                      bulk_months.size());
         return rows;
     };
-    ctx.counts.rows_written = relay(select_fact_orders(day), "warehouse.fact_orders", fact_orders_columns);
-    long long lines = relay(select_fact_lines(day), "warehouse.fact_order_lines", fact_lines_columns);
+    ctx.counts.rows_written = load_table({"warehouse.fact_orders", fact_orders_columns, select_fact_orders});
+    long long lines = load_table({"warehouse.fact_order_lines", fact_lines_columns, select_fact_lines});
     long long dates = db.exec(queue_dates, date).affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} orders and {} order lines into the facts in {:.2f} s ({}); {} inferred member(s); "

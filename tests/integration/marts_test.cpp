@@ -345,19 +345,32 @@ TEST_F(MartsTest, QueryPackAnswersOnKnownData) {
               "");
 }
 
-// Monthly partitions: a query of one month reads that month's partition only (pruning on order_date).
+// Monthly partitions: a query of one month reads that month's partition only (pruning on order_date). The
+// orders facts' months are sub-partitioned by load date: every relation read must then be one of that month's
+// (<table>_yYYYYmMM_...), and with the month's bulk load attached, the query reads it too.
 TEST_F(MartsTest, OneMonthQueriesTouchOnePartition) {
     fixture();
+    // a bulk-loaded load date in December, as load_fact_orders attaches it
+    for (const char* t : {"warehouse.fact_orders", "warehouse.fact_order_lines"}) {
+        auto made = db().scalar(std::string("select warehouse.begin_bulk_load('") + t + "', '2025-12-01', '2025-12-20')");
+        ASSERT_TRUE(made.has_value());
+        db().exec(std::string("select warehouse.end_bulk_load('") + t + "', '2025-12-01', '2025-12-20')");
+    }
     const std::vector<std::string> december{"2025-12-01", "2025-12-31"};
-    EXPECT_EQ(relations(query("monthly_revenue.sql", december), "fact_orders%"), "fact_orders_y2025m12");
+    EXPECT_EQ(relations(query("monthly_revenue.sql", december), "fact_orders%"),
+              "fact_orders_y2025m12_d20251220,fact_orders_y2025m12_default");
     EXPECT_EQ(relations(query("top_products.sql", {"2025-12-01", "2025-12-31", "10"}), "fact_order_lines%"),
-              "fact_order_lines_y2025m12");
+              "fact_order_lines_y2025m12_d20251220,fact_order_lines_y2025m12_default");
     EXPECT_EQ(relations("select sum(revenue) from warehouse.fact_order_lines "
                         "where order_date >= '2026-01-01' and order_date < '2026-02-01'", "fact_order_lines%"),
-              "fact_order_lines_y2026m01");
-    // and without a date filter both months are read (the check above is not vacuous)
+              "fact_order_lines_y2026m01_default");
+    // events facts are partitioned by month only
+    EXPECT_EQ(relations("select count(*) from warehouse.fact_events "
+                        "where event_date >= '2025-12-01' and event_date < '2026-01-01'", "fact_events%"),
+              "fact_events_y2025m12");
+    // and without a date filter every month is read (the checks above are not vacuous)
     EXPECT_EQ(relations("select sum(revenue) from warehouse.fact_orders", "fact_orders%"),
-              "fact_orders_y2025m12,fact_orders_y2026m01");
+              "fact_orders_y2025m12_d20251220,fact_orders_y2025m12_default,fact_orders_y2026m01_default");
 }
 
 // ---------------------------------------------------------------- end to end, against the generator's oracle
@@ -385,6 +398,9 @@ protected:
                               "extract_products", "transform_products", "load_dim_date", "load_dim_product",
                               "load_fact_orders", "load_fact_events", "generate_data"})
             ASSERT_TRUE(task_exists(t)) << t << " is not built: the end-to-end test needs the whole pipeline";
+        // load_fact_orders takes its bulk path (a sub-partition per load and month, see 0017) for each day's
+        // ~500 orders; later states of earlier days' orders still go through the parent
+        setenv("ECOMM_BULK_MIN_ORDERS", "100", 1);
         gen_ = temp_dir("ecomm-e2e");
         auto r = run_binary("generate_data", {"--out", gen_, "--start", "2025-12-13", "--days", std::to_string(days),
                                               "--orders-per-day", "500", "--events-per-day", "800", "--products", "150",
@@ -392,6 +408,7 @@ protected:
         ASSERT_EQ(r.exit_code, 0) << r.output;
     }
     void TearDown() override {
+        unsetenv("ECOMM_BULK_MIN_ORDERS");
         if (!gen_.empty() && !std::getenv("ECOMM_KEEP_TEST_DB")) fs::remove_all(gen_);
         MartsTest::TearDown();
     }
@@ -501,6 +518,10 @@ TEST_F(MartsEndToEndTest, SevenDaysMatchTheOracleRerunChangesNothingReverseOrder
     expect_queries_match_oracle();
     EXPECT_EQ(count("select count(*) from warehouse.daily_metrics"), days);
     EXPECT_EQ(count("select count(*) from warehouse.daily_metrics where fact_orders = 0 or fact_events = 0"), 0);
+    // each day's orders went into a sub-partition of their own (the bulk path) for both fact tables
+    EXPECT_EQ(count("select count(*) from pg_class where relispartition and relname ~ "
+                    "'^fact_order(s|_lines)_y2025m12_d202512[0-9]{2}$'"),
+              2 * days);
 
     // rerunning a day (every task) changes no mart
     const std::string forward = marts_only();

@@ -148,6 +148,55 @@ TEST_F(OrdersTest, LatestStateWinsAndRerunsChangeNothing) {
     EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where business_date = '2025-12-13'"), 2);
 }
 
+// The bulk path: a month holding enough of the load's orders gets a sub-partition of its own for the load
+// (COPY FREEZE, indexes built when attached); the other months, a rerun and a small later load go through
+// the parent. Either way the facts are the same.
+TEST_F(OrdersTest, BulkMonthsGetTheirOwnPartitionAndLoadTheSameFacts) {
+    const std::string items = R"([{"product_id":"P1","quantity":2,"unit_price":19.99,"discount":2.00}])";
+    write_day("2025-12-01", "part-1.json",
+              order_json("ORD-N", "2025-12-01T01:00:00Z", "placed", items, "2025-11-30T23:00:00Z") + "\n" +
+                  order_json("ORD-D1", "2025-12-01T09:00:00Z", "placed", items, "2025-12-01T09:00:00Z") + "\n" +
+                  order_json("ORD-D2", "2025-12-01T10:00:00Z", "paid", items, "2025-12-01T10:00:00Z") + "\n" +
+                  order_json("ORD-D3", "2025-12-01T11:00:00Z", "placed", items, "2025-12-01T11:00:00Z") + "\n");
+    write_day("2025-12-02", "part-1.json",
+              order_json("ORD-D1", "2025-12-02T08:00:00Z", "refunded", items, "2025-12-01T09:00:00Z") + "\n");
+    auto load = [&](const std::string& date, const std::string& bulk_min) {
+        for (const char* task : {"extract_orders", "transform_orders", "load_dim_date"}) run_ok(task, {"--date", date});
+        run_ok("load_fact_orders", {"--date", date, "--bulk-min-orders", bulk_min});
+    };
+    auto facts = [&] {
+        return dump("select order_id, status, revenue::text, order_date::text, load_date::text from warehouse.fact_orders") +
+               dump("select order_id, line_number, product_id, revenue::text, order_date::text, load_date::text "
+                    "from warehouse.fact_order_lines");
+    };
+
+    load("2025-12-01", "2");  // December has 3 of the load's orders: bulk; November has 1: through the parent
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders_y2025m12_d20251201"), 3);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_order_lines_y2025m12_d20251201"), 3);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders_y2025m11_default"), 1);
+    EXPECT_EQ(scalar("select pg_get_expr(relpartbound, oid) from pg_class where relname = 'fact_orders_y2025m12_d20251201'"),
+              "FOR VALUES IN ('2025-12-01')");
+    // the attached table has the fact tables' indexes
+    EXPECT_EQ(count("select count(*) from pg_indexes where tablename = 'fact_orders_y2025m12_d20251201'"),
+              count("select count(*) from pg_indexes where tablename = 'fact_orders_y2025m12_default'"));
+    std::string first = facts();
+    load("2025-12-01", "2");  // a rerun: the sub-partition exists, its rows are replaced through the parent
+    EXPECT_EQ(facts(), first);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders_y2025m12_d20251201"), 3);
+
+    load("2025-12-02", "2");  // one order: through the parent, and its older state leaves the bulk partition
+    EXPECT_EQ(scalar("select status || ' ' || load_date from warehouse.fact_orders where order_id = 'ORD-D1'"),
+              "refunded 2025-12-02");
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders_y2025m12_d20251201"), 2);
+    std::string bulk = facts();
+
+    // the same loads with no bulk month at all give the same facts
+    db().exec("truncate warehouse.fact_orders, warehouse.fact_order_lines");
+    load("2025-12-01", "1000000");
+    load("2025-12-02", "1000000");
+    EXPECT_EQ(facts(), bulk);
+}
+
 TEST_F(OrdersTest, ReversedLoadOrderGivesTheSameWarehouse) {
     // the order date moves too: an update can correct order_ts
     write_day("2025-12-13", "part-1.json", order_json("ORD-1", "2025-12-13T09:15:02Z", "placed") + "\n" +
