@@ -45,18 +45,12 @@ batch as (
     order by b.event_id, b.source_file, b.line_no
 ),
 
--- materialized: inlined, the planner evaluates private.user_key once per joined row instead of per user
-users as materialized (
-    select u.user_id, private.user_key(u.user_id) as user_key
-    from (select distinct user_id from batch where user_id is not null) u
-),
-
 final as (
     select
         b.event_id, b.event_ts, b.event_date, b.event_type, b.session_id, users.user_key, b.product_id,
         b.page_url, b.device, b.country, $1::date as load_date, b.source_file, b.line_no
     from batch b
-    left join users on users.user_id = b.user_id
+    left join batch_users users on users.user_id = b.user_id
 )
 )sql";
 }
@@ -164,6 +158,9 @@ void transform_events(TaskContext& ctx) {
     // costs more than it saves on these plain scans
     db.exec("set local work_mem = '256MB'");
     db.exec("set local jit = off");
+    // and never a merge join on user_id: it would re-sort the batch, which goes into staging in event_id order
+    // (B-tree appends)
+    db.exec("set local enable_mergejoin = off");
     // This load's rows whose event is no longer in the load (the raw day changed since) go first.
     long long stale = db.exec(R"sql(
         delete from staging.events s
@@ -171,6 +168,14 @@ void transform_events(TaskContext& ctx) {
           and not exists (select 1 from events_batch b where b.event_id = s.event_id))sql",
                               {ctx.date()})
                           .affected();
+    // The batch's users with their pseudonymous key, hashed once per user, in a table with statistics: as a
+    // CTE over the batch it made the planner copy the whole batch into a tuple store (read twice), and with a
+    // guessed size it may hash the batch against the users instead of streaming the sorted batch through.
+    db.exec(R"sql(
+        create temporary table batch_users on commit drop as
+        select u.user_id, private.user_key(u.user_id) as user_key
+        from (select distinct user_id from events_batch where user_id is not null) u)sql");
+    db.exec("analyze batch_users");
     db.exec(R"sql(
         create temporary table events_seen on commit drop as
         select s.event_id
@@ -178,6 +183,8 @@ void transform_events(TaskContext& ctx) {
         where s.event_id in (select b.event_id from events_batch b))sql");
     const long long seen = db.exec(update_seen_sql(), {ctx.date()}).affected();
     ctx.counts.rows_written = seen + db.exec(insert_new_sql(), {ctx.date()}).affected();
+    // a large load changes the table's shape: fresh statistics keep the fact loader's plans right
+    db.exec("analyze staging.events");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("merged {} events into staging.events in {:.2f} s ({}); {} already held (compared with their "
                  "arrival), {} repeat(s) within the load, {} stale row(s) removed",
