@@ -49,7 +49,8 @@ versions as (
         d.valid_from,
         lead(d.valid_from, 1, 'infinity') over (partition by d.product_id order by d.valid_from) as next_from
     from warehouse.dim_product d
-    where d.product_id in (select distinct product_id from load_events)
+    -- the whole dimension (small beside a day of events): filtered by the load's products, the load's events
+    -- would be read twice and copied whole into a tuple store
 ),
 
 final as (
@@ -71,8 +72,11 @@ void load_fact_events(TaskContext& ctx) {
     Connection& db = *ctx.db;
     const std::vector<std::optional<std::string>> date{ctx.date()};
 
-    auto span = db.exec("select min(event_date), max(event_date), count(*) from staging.events where load_date = $1::date",
-                        date);
+    // the load's event dates, in one scan: the span for the partitions, the count, and the dates to queue
+    db.exec("create temporary table load_event_dates on commit drop as "
+            "select event_date, count(*) as events from staging.events where load_date = $1::date group by 1",
+            date);
+    auto span = db.exec("select min(event_date), max(event_date), coalesce(sum(events), 0) from load_event_dates");
     ctx.counts.rows_read = span.integer(0, 2);
     if (ctx.counts.rows_read > 0)
         db.exec("select warehouse.ensure_month_partitions('warehouse.fact_events', $1::date, $2::date)",
@@ -96,7 +100,7 @@ void load_fact_events(TaskContext& ctx) {
         insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
         select $1::date, 'events', event_date from events_touched
         union
-        select $1::date, 'events', event_date from staging.events where load_date = $1::date
+        select $1::date, 'events', event_date from load_event_dates
         on conflict do nothing)sql",
                               date)
                           .affected();
