@@ -3,9 +3,11 @@
 // facts changed (old and new) is queued for compute_daily_metrics. Dimension keys are chosen as of order_ts,
 // with inferred members for products and customers no snapshot has shown yet.
 //
-// The fact rows are computed by one query on a second connection and streamed by COPY into the fact tables
-// on the task's connection (relay_copy): the joins run on one server process while the other maintains the
-// tables and their indexes, and the task's transaction stays the only writer of facts.
+// The fact rows are computed by one query on a second connection and streamed by binary COPY into the fact
+// tables on the task's connection (relay_copy): the joins run on one server process while the other writes,
+// and the task's transaction stays the only writer of facts. A month holding at least --bulk-min-orders of the
+// load's orders gets a sub-partition of its own for the load, written by COPY FREEZE into a new table that is
+// attached afterwards (its indexes built in one sort each); the rest goes through the parent tables.
 #include "load_fact_orders.hpp"
 
 #include <spdlog/spdlog.h>
@@ -19,7 +21,7 @@ namespace ecomm {
 
 namespace {
 
-// $1 = load date. Shared dimension locks first, held to commit: load_dim_product and load_dim_customer take
+// Shared dimension locks first, held to commit: load_dim_product and load_dim_customer take
 // them exclusively before they re-point facts, so no re-versioning lands between reading keys and committing.
 constexpr const char* lock_dimensions = R"sql(
 select pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_product', 0)),
@@ -159,15 +161,19 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     const std::vector<std::optional<std::string>> date{ctx.date()};
     db.exec(lock_dimensions);
 
-    auto span = db.exec(
-        "select min((order_ts at time zone 'UTC')::date), max((order_ts at time zone 'UTC')::date), count(*) "
-        "from staging.orders where load_date = $1::date",
-        date);
-    ctx.counts.rows_read = span.integer(0, 2);
-    if (ctx.counts.rows_read > 0) {
+    // the load's orders per month of their order date: the partitions it needs, and which months are bulk
+    auto months = db.exec("select date_trunc('month', order_ts at time zone 'UTC')::date::text, count(*) "
+                          "from staging.orders where load_date = $1::date group by 1 order by 1",
+                          date);
+    std::vector<std::string> bulk_months;
+    for (int i = 0; i < months.rows(); ++i) {
+        ctx.counts.rows_read += months.integer(i, 1);
+        if (months.integer(i, 1) >= options.bulk_min_orders) bulk_months.push_back(months.text(i, 0));
+    }
+    if (months.rows() > 0) {
         db.exec("select warehouse.ensure_month_partitions('warehouse.fact_orders', $1::date, $2::date), "
                 "warehouse.ensure_month_partitions('warehouse.fact_order_lines', $1::date, $2::date)",
-                {span.text(0, 0), span.text(0, 1)});
+                {months.text(0, 0), months.text(months.rows() - 1, 0)});
     }
 
     Connection reader(ctx.options.dsn, ctx.task + "_reader");
@@ -189,14 +195,6 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     db.exec_script(clear_previous, {ctx.date()});
     const std::string day = db.quote_literal(ctx.date()) + "::date";
     auto tick = [&] { ctx.check_interrupted(); };
-    // The months holding enough of the load's orders to be bulk-loaded.
-    std::vector<std::string> bulk_months;
-    auto months = db.exec("select date_trunc('month', order_ts at time zone 'UTC')::date::text, count(*) "
-                          "from staging.orders where load_date = $1::date group by 1 order by 1",
-                          date);
-    for (int i = 0; i < months.rows(); ++i)
-        if (months.integer(i, 1) >= options.bulk_min_orders) bulk_months.push_back(months.text(i, 0));
-
     auto load_table = [&](const FactTable& table) {
         auto t0 = std::chrono::steady_clock::now();
         long long rows = 0;
