@@ -56,20 +56,14 @@ CopyRowWriter& CopyRowWriter::date_field(long long days) {
 
 void CopyRowWriter::bytes(std::string_view data) {
     buf_.append(data);
-    if (buf_.size() >= flush_bytes_) {
-        flush_buffer();
-        buf_.clear();
-    }
+    flush_if_full();
 }
 
 void CopyRowWriter::end_row() {
     buf_.push_back('\n');
     row_open_ = false;
     ++rows_;
-    if (buf_.size() >= flush_bytes_) {
-        flush_buffer();
-        buf_.clear();
-    }
+    flush_if_full();
 }
 
 // ---------------------------------------------------------------- CopyIn

@@ -38,6 +38,12 @@ protected:
     std::string buf_;
 
 private:
+    void flush_if_full() {
+        if (buf_.size() >= flush_bytes_) {
+            flush_buffer();
+            buf_.clear();
+        }
+    }
     void separator() {
         if (row_open_) buf_.push_back('\t');
         row_open_ = true;

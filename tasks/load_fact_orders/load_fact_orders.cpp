@@ -76,8 +76,7 @@ delete from warehouse.fact_order_lines f
 using staging.orders s
 where s.load_date = $1::date and s.replaced_earlier and f.order_id = s.order_id;
 
-insert into tmp_touched_dates
-select distinct (s.order_ts at time zone 'UTC')::date from staging.orders s where s.load_date = $1::date;
+insert into tmp_touched_dates select order_date from load_order_dates;
 )sql";
 
 // The load's orders with their order date, pseudonymous user and customer key as of order_ts. A range join
@@ -161,10 +160,14 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     const std::vector<std::optional<std::string>> date{ctx.date()};
     db.exec(lock_dimensions);
 
-    // the load's orders per month of their order date: the partitions it needs, and which months are bulk
-    auto months = db.exec("select date_trunc('month', order_ts at time zone 'UTC')::date::text, count(*) "
-                          "from staging.orders where load_date = $1::date group by 1 order by 1",
-                          date);
+    // the load's order dates, in one scan: the dates to queue, and per month the partitions it needs and
+    // which months are bulk
+    db.exec("create temporary table load_order_dates on commit drop as "
+            "select (order_ts at time zone 'UTC')::date as order_date, count(*) as orders "
+            "from staging.orders where load_date = $1::date group by 1",
+            date);
+    auto months = db.exec("select date_trunc('month', order_date)::date::text, sum(orders) "
+                          "from load_order_dates group by 1 order by 1");
     std::vector<std::string> bulk_months;
     for (int i = 0; i < months.rows(); ++i) {
         ctx.counts.rows_read += months.integer(i, 1);
