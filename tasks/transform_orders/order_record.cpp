@@ -171,7 +171,7 @@ std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_vi
     ondemand::document doc;
     if (auto e = parser.iterate(json.data(), json.size(), capacity).get(doc)) return malformed(e);
     ondemand::object obj;
-    if (auto e = doc.get_object().get(obj)) return OrderProblem{Reason::malformed, "record is not a JSON object"};
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return OrderProblem{Reason::malformed, "record is not a JSON object"};
 
     for (auto field_result : obj) {
         ondemand::field field;
