@@ -78,15 +78,36 @@ Result Connection::check(PGresult* r, const std::string& statement) {
     return Result(ResultPtr(r));
 }
 
-Result Connection::exec(const std::string& sql) { return check(PQexec(conn_.get(), sql.c_str()), sql); }
+namespace {
+
+// ECOMM_LOG_LEVEL=debug: every statement's time and first line, to see where a task spends it.
+void log_statement_time(std::chrono::steady_clock::time_point started, const std::string& sql) {
+    if (!spdlog::should_log(spdlog::level::debug)) return;
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    auto first = sql.find_first_not_of(" \t\r\n");
+    if (first == std::string::npos) first = 0;
+    spdlog::debug("{:.3f} s: {}", secs, sql.substr(first, sql.find('\n', first) - first));
+}
+
+}  // namespace
+
+Result Connection::exec(const std::string& sql) {
+    auto started = std::chrono::steady_clock::now();
+    Result r = check(PQexec(conn_.get(), sql.c_str()), sql);
+    log_statement_time(started, sql);
+    return r;
+}
 
 Result Connection::exec(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    auto started = std::chrono::steady_clock::now();
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    return check(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                              values.data(), nullptr, nullptr, 0),
-                 sql);
+    Result r = check(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                  values.data(), nullptr, nullptr, 0),
+                     sql);
+    log_statement_time(started, sql);
+    return r;
 }
 
 void Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
@@ -97,16 +118,10 @@ void Connection::exec_script(const std::string& sql, const std::vector<std::opti
         std::string statement = sql.substr(start, end - start);
         start = end + 1;
         if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-        auto t0 = std::chrono::steady_clock::now();
         if (!params.empty() && statement.find('$') != std::string::npos)
             exec(statement, params);
         else
-            exec(statement);
-        if (spdlog::should_log(spdlog::level::debug)) {
-            double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            auto first = statement.find_first_not_of(" \t\r\n");
-            spdlog::debug("{:.3f} s: {}", secs, statement.substr(first, statement.find('\n', first) - first));
-        }
+            exec(statement);  // each logs its time at debug level
     }
 }
 
