@@ -1,4 +1,4 @@
-// The events feed's known CSV columns, in the order raw.events stores them (shared with transform_events).
+// The events feed's known CSV columns (the order of the fields transform_events checks and writes).
 #pragma once
 
 #include <array>

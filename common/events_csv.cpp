@@ -1,6 +1,6 @@
 // The events CSV feed: header mapping and field splitting by fast-cpp-csv-parser, record assembly and a
 // strict quote scan of our own (see events_csv.hpp for why).
-#include "events_csv.hpp"
+#include "common/events_csv.hpp"
 
 // Only fccp's parsing functions are used (no CSVReader, so no reader thread).
 #define CSV_IO_NO_THREAD

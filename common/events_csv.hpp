@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "common/line_reader.hpp"
-#include "events_columns.hpp"
+#include "common/events_columns.hpp"
 
 namespace ecomm::events {
 

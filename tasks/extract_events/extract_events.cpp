@@ -1,5 +1,6 @@
-// Events extract. Every record of every file of the day is either copied to raw.events (its field texts
-// by column name, and the exact line) or quarantined with its reason; the date is replaced in one transaction.
+// Events extract. Every record of every file of the day is either copied to raw.events (the exact line with
+// its file and line number) or quarantined with its reason, and each file's header goes to raw.event_files
+// (transform_events splits the lines by it); the date is replaced in one transaction.
 #include "extract_events.hpp"
 
 #include <spdlog/spdlog.h>
@@ -8,20 +9,25 @@
 #include <optional>
 
 #include "common/copy.hpp"
+#include "common/events_csv.hpp"
 #include "common/landing.hpp"
 #include "common/line_reader.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
 #include "common/raw_records.hpp"
 #include "common/record_checks.hpp"
-#include "events_csv.hpp"
 
 namespace ecomm {
 
 namespace {
 
+struct FileHeader {
+    std::string text;  // the first line, byte order mark and final CR removed
+    events::HeaderMap columns;
+};
+
 // The header of one file, or nullopt for an empty file (no line at all: nothing to load).
-std::optional<events::HeaderMap> read_header(LineReader& reader, const std::string& source) {
+std::optional<FileHeader> read_header(LineReader& reader, const std::string& source) {
     Line line;
     if (!reader.next(line)) return std::nullopt;
     std::string_view text = events::without_cr(line.text);
@@ -32,7 +38,7 @@ std::optional<events::HeaderMap> read_header(LineReader& reader, const std::stri
         throw DataError(source, 1, "the first line must be the header, found a blank line");
     }
     if (!is_valid_utf8(text)) throw DataError(source, 1, "the header is not valid UTF-8");
-    return events::parse_header(text, source);
+    return FileHeader{std::string(text), events::parse_header(text, source)};
 }
 
 }  // namespace
@@ -51,9 +57,9 @@ void extract_events(TaskContext& ctx) {
     Connection& db = *ctx.db;
     const std::string partition = begin_raw_load(db, "events", ctx.date());
     Quarantine quarantine("events", ctx.date());
-    CopyIn raw(db,
-               "copy " + partition + " (load_date, source_file, line_no, event_id, user_id, session_id, event_type, "
-               "event_ts, product_id, page_url, device, country, record) from stdin with (freeze)");
+    BinaryCopyIn raw(db, "copy " + partition +
+                             " (load_date, source_file, line_no, record) from stdin with (format binary, freeze)");
+    std::vector<std::pair<std::string, std::string>> headers;  // file, header text
     std::string error;
     long long blank = 0;
     for (const auto& path : drop.files) {
@@ -64,8 +70,10 @@ void extract_events(TaskContext& ctx) {
             spdlog::warn("{}: empty file, no header and no records", source);
             continue;
         }
-        events::RecordReader records(reader, header->file_columns());
-        events::FieldSplitter splitter(*header);
+        headers.emplace_back(source, header->text);
+        events::RecordReader records(reader, header->columns.file_columns());
+        // splits each record only to check it is one well-formed row: the fields are not stored
+        events::FieldSplitter splitter(header->columns);
         events::Record rec;
         long long file_rows = 0, file_bad = 0;
         while (records.next(rec)) {
@@ -96,15 +104,7 @@ void extract_events(TaskContext& ctx) {
                 ++file_bad;
                 continue;
             }
-            raw.raw_field(ctx.date()).field(source).field(rec.line_no);
-            for (size_t c = 0; c < events::column_count; ++c) {
-                const char* v = splitter.field(static_cast<events::Column>(c));
-                if (v)
-                    raw.field(std::string_view(v));
-                else
-                    raw.null_field();
-            }
-            raw.field(rec.text);
+            raw.date(ctx.load_day()).text(source).int8(rec.line_no).text(rec.text);
             raw.end_row();
             ++file_rows;
         }
@@ -113,6 +113,10 @@ void extract_events(TaskContext& ctx) {
     }
     ctx.counts.rows_written = raw.finish();
     end_raw_load(db, "events", ctx.date());
+    db.exec("delete from raw.event_files where load_date = $1::date", {ctx.date()});
+    for (const auto& [source, header] : headers)
+        db.exec("insert into raw.event_files (load_date, source_file, header) values ($1::date, $2, $3)",
+                {ctx.date(), source, header});
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.events from {} file(s) in {:.2f} s ({}); quarantined {}; {} blank line(s)",

@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "common/quarantine.hpp"
-#include "../extract_events/events_columns.hpp"
+#include "common/events_columns.hpp"
 
 namespace ecomm::events {
 

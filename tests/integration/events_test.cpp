@@ -34,9 +34,8 @@ const std::string kDayB =
     "S9,2025-12-13T08:02:00Z,page_view,E01,,FR,U9,,/dup\n";
 
 // Every table the events chain writes, without surrogate keys or wall-clock columns.
-const char* kRawDump =
-    "select load_date, source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
-    "page_url, device, country, record from raw.events";
+const char* kRawDump = "select load_date, source_file, line_no, record from raw.events";
+const char* kRawFilesDump = "select * from raw.event_files";
 const char* kStagingDump = "select * from staging.events";
 const char* kFactDump =
     "select f.event_id, f.event_date, f.event_ts, f.event_type, f.session_id, f.user_key, p.product_id, "
@@ -70,7 +69,7 @@ protected:
         }
     }
     std::string state() {
-        return dump(kRawDump) + "--\n" + dump(kStagingDump) + "--\n" + dump(kFactDump) + "--\n" + dump(kBadDump) +
+        return dump(kRawDump) + "--\n" + dump(kRawFilesDump) + "--\n" + dump(kStagingDump) + "--\n" + dump(kFactDump) + "--\n" + dump(kBadDump) +
                "--\n" + dump(kQueueDump);
     }
 };
@@ -79,15 +78,19 @@ TEST_F(EventsTest, HandWrittenDayLoadsValidEventsAndQuarantinesEveryBadRecordOnc
     write_day("2025-12-13", {{"a.csv", kDayA}, {"b.csv", kDayB}});
     ASSERT_NO_FATAL_FAILURE(chain("2025-12-13"));
 
-    // raw: every well-formed UTF-8 record, fields by header name (b.csv has no device column: null)
+    // raw: every well-formed UTF-8 record's exact line, and each file's header
     EXPECT_EQ(count("select count(*) from raw.events"), 12);
-    EXPECT_EQ(scalar("select page_url from raw.events where source_file = 'events/2025-12-13/a.csv' and line_no = 2"),
-              "/p/42?ref=a,b");
     EXPECT_EQ(scalar("select record from raw.events where source_file = 'events/2025-12-13/a.csv' and line_no = 3"),
               "E02,,S2,page_view,2025-12-13T09:15:00+02:00,,\"/say \"\"hi\"\"\",desktop,DE");
-    EXPECT_EQ(scalar("select coalesce(device, '<null>') || '|' || country || '|' || page_url from raw.events "
-                     "where event_id = 'E20'"),
-              "<null>|FR|/cart,x");
+    EXPECT_EQ(diff("select source_file, header from raw.event_files",
+                   "values ('events/2025-12-13/a.csv', '" + kHeader.substr(0, kHeader.size() - 1) + "'),"
+                   "       ('events/2025-12-13/b.csv', '" + kDayB.substr(0, kDayB.find('\n')) + "')"),
+              "");
+    // the lines split by their own file's header: b.csv orders its columns differently and has no device
+    EXPECT_EQ(scalar("select coalesce(device, '<null>') || '|' || country || '|' || page_url || '|' || session_id "
+                     "from staging.events where event_id = 'E20'"),
+              "<null>|FR|/cart,x|S5");
+    EXPECT_EQ(scalar("select page_url from staging.events where event_id = 'E01'"), "/p/42?ref=a,b");
 
     // every quarantined record: stage, file, line, reason, and its raw text
     EXPECT_EQ(diff("select stage, source_file, line_no::text, reason from audit.bad_records",
@@ -226,8 +229,7 @@ TEST_F(EventsTest, GzipFileLoadsTheSameAsPlain) {
     touch_success(day_dir("2025-12-14"));
     run_ok("extract_events", {"--date", "2025-12-13"});
     run_ok("extract_events", {"--date", "2025-12-14"});
-    const char* cols = "line_no, event_id, user_id, session_id, event_type, event_ts, product_id, page_url, device, "
-                       "country, record from raw.events where load_date = ";
+    const char* cols = "line_no, record from raw.events where load_date = ";
     EXPECT_GT(count("select count(*) from raw.events where load_date = '2025-12-14'"), 8);
     EXPECT_EQ(diff(std::string("select ") + cols + "'2025-12-13'", std::string("select ") + cols + "'2025-12-14'"),
               "");
@@ -236,6 +238,37 @@ TEST_F(EventsTest, GzipFileLoadsTheSameAsPlain) {
     EXPECT_EQ(diff(std::string(bad) + "'2025-12-13'", std::string(bad) + "'2025-12-14'"), "");
     EXPECT_EQ(scalar("select distinct source_file from raw.events where load_date = '2025-12-14'"),
               "events/2025-12-14/a.csv.gz");
+    EXPECT_EQ(scalar("select header from raw.event_files where load_date = '2025-12-14'"),
+              kHeader.substr(0, kHeader.size() - 1));
+}
+
+// Loads landed before raw.event_files existed kept each line's field texts in raw.events' own columns (and no
+// header): the transform still reads them. A line landed by hand that its file's header cannot split is
+// quarantined, not a crash.
+TEST_F(EventsTest, LinesWithoutAHeaderRowAreReadFromTheirFieldColumns) {
+    db().exec(R"sql(
+        insert into raw.events (load_date, source_file, line_no, event_id, user_id, session_id, event_type,
+                                event_ts, product_id, page_url, device, country, record)
+        values ('2025-12-13', 'events/2025-12-13/old.csv', 2, 'E01', 'U1', 'S1', 'product_view',
+                '2025-12-13T09:14:11Z', 'P000042', e'/p/42\\back\tslash', 'mobile', 'US', 'the line as received'),
+               ('2025-12-13', 'events/2025-12-13/old.csv', 3, 'E02', '', 'S2', 'page_view',
+                '2025-12-13T09:15:00+02:00', '', '/', null, 'DE', 'the line as received'),
+               ('2025-12-13', 'events/2025-12-13/new.csv', 2, null, null, null, null, null, null, null, null, null,
+                'E03,,S3,page_view,2025-12-13T10:00:00Z,,/x,tablet,FR'),
+               ('2025-12-13', 'events/2025-12-13/new.csv', 3, null, null, null, null, null, null, null, null, null,
+                'E04,,S3,page_view'))sql");
+    db().exec("insert into raw.event_files values ('2025-12-13', 'events/2025-12-13/new.csv', $1)",
+              {kHeader.substr(0, kHeader.size() - 1)});
+    run_ok("transform_events", {"--date", "2025-12-13"});
+    EXPECT_EQ(diff("select event_id, event_type, event_ts::text, user_key is null, coalesce(product_id, '-'), "
+                   "page_url, coalesce(device, '-'), country from staging.events",
+                   "values ('E01', 'product_view', '2025-12-13 09:14:11+00', false, 'P000042', e'/p/42\\\\back\\tslash', "
+                   "        'mobile', 'US'),"
+                   "       ('E02', 'page_view', '2025-12-13 07:15:00+00', true, '-', '/', '-', 'DE'),"
+                   "       ('E03', 'page_view', '2025-12-13 10:00:00+00', true, '-', '/x', 'tablet', 'FR')"),
+              "");
+    EXPECT_EQ(scalar("select reason || ': ' || detail || ' | ' || record from audit.bad_records"),
+              "malformed: expected 9 fields, found 4 | E04,,S3,page_view");
 }
 
 TEST_F(EventsTest, EmptyFilesAndTruncatedLastLinesNeverCrash) {

@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "common/errors.hpp"
+#include "common/events_csv.hpp"
 #include "common/timeutil.hpp"
 #include "event_rules.hpp"
-#include "events_csv.hpp"
 
 namespace ecomm::events {
 namespace {
