@@ -26,7 +26,8 @@ void extract_orders(TaskContext& ctx) {
     const std::string partition = begin_raw_load(db, "orders", ctx.date());
 
     Quarantine quarantine("orders", ctx.date());
-    CopyIn raw(db, "copy " + partition + " (load_date, source_file, line_no, record) from stdin with (freeze)");
+    BinaryCopyIn raw(db, "copy " + partition +
+                             " (load_date, source_file, line_no, record) from stdin with (format binary, freeze)");
     simdjson::dom::parser parser;
     long long blank = 0;
     for (const auto& path : drop.files) {
@@ -46,7 +47,7 @@ void extract_orders(TaskContext& ctx) {
                 quarantine.add(problem->reason, source, line.number, problem->detail, line.text);
                 continue;
             }
-            raw.raw_field(ctx.date()).field(source).field(line.number).field(line.text);
+            raw.date(ctx.load_day()).text(source).int8(line.number).text(line.text);
             raw.end_row();
             ++file_rows;
         }
