@@ -1,6 +1,7 @@
 // COPY streaming: rows in large buffers, PQputCopyEnd and PQgetResult both checked.
 #include "common/copy.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <type_traits>
@@ -102,7 +103,7 @@ long long CopyIn::finish() {
     return r.affected();
 }
 
-// ---------------------------------------------------------------- BinaryCopyIn
+// ---------------------------------------------------------------- BinaryRowWriter
 
 namespace {
 
@@ -112,13 +113,13 @@ constexpr long long pg_epoch_micros = pg_epoch_days * 86400LL * 1000000LL;
 
 }  // namespace
 
-BinaryCopyIn::BinaryCopyIn(Connection& conn, const std::string& copy_sql) : copy_(conn, copy_sql) {
+BinaryRowWriter::BinaryRowWriter(CopyRowWriter& sink) : sink_(sink), row_(2, '\0') {
     static constexpr char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // signature, flags, extension
-    copy_.bytes(std::string_view(header, sizeof header - 1));
+    sink_.bytes(std::string_view(header, sizeof header - 1));
 }
 
 template <typename Int>
-void BinaryCopyIn::put_int(Int v) {
+void BinaryRowWriter::put_int(Int v) {
     using U = std::make_unsigned_t<Int>;
     U u = static_cast<U>(v);
     char bytes[sizeof(Int)];
@@ -126,55 +127,83 @@ void BinaryCopyIn::put_int(Int v) {
     row_.append(bytes, sizeof bytes);
 }
 
-BinaryCopyIn& BinaryCopyIn::text(std::string_view v) {
+BinaryRowWriter& BinaryRowWriter::text(std::string_view v) {
     put_int<int32_t>(static_cast<int32_t>(v.size()));
     row_.append(v);
     ++fields_;
     return *this;
 }
 
-BinaryCopyIn& BinaryCopyIn::null() {
+BinaryRowWriter& BinaryRowWriter::null() {
     put_int<int32_t>(-1);
     ++fields_;
     return *this;
 }
 
-BinaryCopyIn& BinaryCopyIn::int8(long long v) {
+BinaryRowWriter& BinaryRowWriter::int4(int32_t v) {
+    put_int<int32_t>(4);
+    put_int<int32_t>(v);
+    ++fields_;
+    return *this;
+}
+
+BinaryRowWriter& BinaryRowWriter::int8(long long v) {
     put_int<int32_t>(8);
     put_int<int64_t>(v);
     ++fields_;
     return *this;
 }
 
-BinaryCopyIn& BinaryCopyIn::timestamp(long long unix_micros) { return int8(unix_micros - pg_epoch_micros); }
+// numeric's binary form: base-10000 digits, most significant first, with the weight (power of 10000) of the
+// first, a sign and the display scale; two decimals are the first fractional digit's top half (cents * 100).
+BinaryRowWriter& BinaryRowWriter::cents(long long cents) {
+    const bool negative = cents < 0;
+    unsigned long long units = negative ? 0ULL - static_cast<unsigned long long>(cents) : cents;
+    const int16_t fraction = static_cast<int16_t>((units % 100) * 100);
+    units /= 100;
+    int16_t digits[8];  // up to 5 integer digits for 2^63, plus the fraction
+    int n = 0;
+    for (; units > 0; units /= 10000) digits[n++] = static_cast<int16_t>(units % 10000);
+    const int16_t weight = static_cast<int16_t>(n - 1);  // -1 when the integer part is 0
+    std::reverse(digits, digits + n);
+    if (fraction != 0) digits[n++] = fraction;
+    while (n > 0 && digits[n - 1] == 0) --n;  // trailing zero digits are implied by the weight
+    put_int<int32_t>(8 + 2 * n);
+    put_int<int16_t>(static_cast<int16_t>(n));
+    put_int<int16_t>(n == 0 ? 0 : weight);
+    put_int<int16_t>(negative && n > 0 ? 0x4000 : 0);
+    put_int<int16_t>(2);  // dscale: numeric(12,2)
+    for (int i = 0; i < n; ++i) put_int<int16_t>(digits[i]);
+    ++fields_;
+    return *this;
+}
 
-BinaryCopyIn& BinaryCopyIn::date(long long unix_days) {
+BinaryRowWriter& BinaryRowWriter::timestamp(long long unix_micros) { return int8(unix_micros - pg_epoch_micros); }
+
+BinaryRowWriter& BinaryRowWriter::date(long long unix_days) {
     put_int<int32_t>(4);
     put_int<int32_t>(static_cast<int32_t>(unix_days - pg_epoch_days));
     ++fields_;
     return *this;
 }
 
-BinaryCopyIn& BinaryCopyIn::boolean(bool v) {
+BinaryRowWriter& BinaryRowWriter::boolean(bool v) {
     put_int<int32_t>(1);
     row_.push_back(v ? 1 : 0);
     ++fields_;
     return *this;
 }
 
-void BinaryCopyIn::end_row() {
-    const char count[2] = {static_cast<char>(fields_ >> 8), static_cast<char>(fields_ & 0xFF)};
-    copy_.bytes(std::string_view(count, 2));
-    copy_.bytes(row_);
+void BinaryRowWriter::end_row() {
+    row_[0] = static_cast<char>(fields_ >> 8);
+    row_[1] = static_cast<char>(fields_ & 0xFF);
+    sink_.bytes(row_);
     ++rows_;
-    row_.clear();
+    row_.resize(2);
     fields_ = 0;
 }
 
-long long BinaryCopyIn::finish() {
-    copy_.bytes(std::string_view("\xFF\xFF", 2));  // the trailer: a field count of -1
-    return copy_.finish();
-}
+void BinaryRowWriter::end() { sink_.bytes(std::string_view("\xFF\xFF", 2)); }  // a field count of -1
 
 // ---------------------------------------------------------------- CopySpool
 
@@ -271,6 +300,67 @@ void split_copy_row(std::string_view row, std::vector<std::string_view>& fields)
         fields.push_back(row.substr(start, tab - start));
         start = tab + 1;
     }
+}
+
+// ---------------------------------------------------------------- binary COPY out
+
+namespace {
+
+uint32_t read_be32(const char* p) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 24 |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(p[2])) << 8 | static_cast<unsigned char>(p[3]);
+}
+
+}  // namespace
+
+int64_t read_int8(std::string_view field) {
+    if (field.size() != 8) throw RetryableError("a binary COPY bigint field of " + std::to_string(field.size()) + " bytes");
+    return static_cast<int64_t>(uint64_t{read_be32(field.data())} << 32 | read_be32(field.data() + 4));
+}
+
+long long copy_out_binary(Connection& conn, const std::string& copy_sql,
+                          const std::function<void(const std::vector<std::string_view>&)>& on_row) {
+    static constexpr std::string_view signature("PGCOPY\n\377\r\n\0", 11);
+    const std::string sql = copy_sql + " with (format binary)";
+    std::vector<std::string_view> fields;
+    bool header_read = false, ended = false;
+    long long rows = 0;
+    auto malformed = [&](const char* what) {
+        return RetryableError(std::string("unexpected binary COPY data (") + what + ") from: " + sql);
+    };
+    conn.copy_out_messages(sql, [&](std::string_view m) {
+        if (!header_read) {  // the header comes with the first row (or the trailer, for no rows)
+            if (m.size() < 19 || m.substr(0, 11) != signature) throw malformed("no header");
+            const uint32_t extension = read_be32(m.data() + 15);
+            if (m.size() < 19 + extension) throw malformed("short header");
+            m.remove_prefix(19 + extension);
+            header_read = true;
+        }
+        if (ended || m.size() < 2) throw malformed("short row");
+        const int16_t count = static_cast<int16_t>(static_cast<unsigned char>(m[0]) << 8 | static_cast<unsigned char>(m[1]));
+        m.remove_prefix(2);
+        if (count == -1) {
+            ended = true;
+            return;
+        }
+        fields.clear();
+        for (int16_t i = 0; i < count; ++i) {
+            if (m.size() < 4) throw malformed("short field");
+            const int32_t length = static_cast<int32_t>(read_be32(m.data()));
+            m.remove_prefix(4);
+            if (length < 0) {
+                fields.emplace_back();  // null
+                continue;
+            }
+            if (m.size() < static_cast<size_t>(length)) throw malformed("short field");
+            fields.emplace_back(m.data(), static_cast<size_t>(length));
+            m.remove_prefix(static_cast<size_t>(length));
+        }
+        ++rows;
+        on_row(fields);
+    });
+    return rows;
 }
 
 }  // namespace ecomm

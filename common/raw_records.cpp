@@ -3,7 +3,6 @@
 
 #include <simdjson.h>
 
-#include <charconv>
 #include <vector>
 
 #include "common/copy.hpp"
@@ -13,16 +12,13 @@ namespace ecomm {
 long long for_each_raw_record(Connection& conn, const std::string& feed, const std::string& load_date,
                               const std::function<void(const RawRecord&)>& on_record) {
     RawRecord r;
-    std::vector<std::string_view> fields;
     const std::string sql = "copy (select source_file, line_no, record from raw." + conn.quote_identifier(feed) +
-                            " where load_date = " + conn.quote_literal(load_date) +
-                            "::date) to stdout";
-    return conn.copy_out(sql, [&](std::string_view row) {
-        split_copy_row(row, fields);
-        copy_unescape(fields[0], r.source_file);
-        std::from_chars(fields[1].data(), fields[1].data() + fields[1].size(), r.line_no);
-        copy_unescape(fields[2], r.record);
-        r.record.reserve(r.record.size() + simdjson::SIMDJSON_PADDING);
+                            " where load_date = " + conn.quote_literal(load_date) + "::date) to stdout";
+    return copy_out_binary(conn, sql, [&](const std::vector<std::string_view>& fields) {
+        r.source_file.assign(fields[0]);
+        r.line_no = read_int8(fields[1]);
+        r.record.reserve(fields[2].size() + simdjson::SIMDJSON_PADDING);
+        r.record.assign(fields[2]);
         on_record(r);
     });
 }

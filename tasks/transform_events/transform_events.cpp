@@ -5,7 +5,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -38,17 +37,14 @@ struct FileColumns {
     events::FieldSplitter splitter;  // refers to header
 };
 
-// The load's files by name (as raw.events spells them, COPY-escaped), from raw.event_files.
+// The load's files by name, from raw.event_files.
 using LoadFiles = std::map<std::string, std::unique_ptr<FileColumns>, std::less<>>;
 
 LoadFiles load_files(Connection& db, const std::string& load_date) {
     LoadFiles files;
     auto r = db.exec("select source_file, header from raw.event_files where load_date = $1::date", {load_date});
-    for (int i = 0; i < r.rows(); ++i) {
-        std::string escaped;
-        append_copy_escaped(escaped, r.text(i, 0));
-        files.emplace(std::move(escaped), std::make_unique<FileColumns>(events::parse_header(r.text(i, 1), r.text(i, 0))));
-    }
+    for (int i = 0; i < r.rows(); ++i)
+        files.emplace(r.text(i, 0), std::make_unique<FileColumns>(events::parse_header(r.text(i, 1), r.text(i, 0))));
     return files;
 }
 
@@ -175,30 +171,26 @@ void transform_events(TaskContext& ctx) {
     Quarantine quarantine("events", ctx.date());
     const LoadFiles files = load_files(db, ctx.date());
     BinaryCopyIn batch(db, "copy events_batch from stdin with (format binary)");
-    std::vector<std::string_view> cols;
     std::array<std::string_view, events::column_count> fields;
-    std::array<std::string, events::column_count> unescaped;  // a stored field text with a COPY escape in it
-    std::string source, record, error;
-    std::string file_name;         // the current row's file (COPY-escaped; `source` unescaped), and its splitter:
-    FileColumns* file = nullptr;   // null for a load landed before raw.event_files
-    long long line_no = 0;
+    std::string source, error;
+    FileColumns* file = nullptr;  // the splitter of `source`, the current row's file; null for a load landed
+                                  // before raw.event_files
+
     RepeatFilter repeats;
     long long bad_rows = 0, suspects = 0;
     const std::string read_sql =
         "copy (select source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
         "page_url, device, country, record from raw.events where load_date = " +
         db.quote_literal(ctx.date()) + ") to stdout";
-    ctx.counts.rows_read = reader.copy_out(read_sql, [&](std::string_view row) {
-        split_copy_row(row, cols);
+    ctx.counts.rows_read = copy_out_binary(reader, read_sql, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != record_col + 1) throw RetryableError("raw.events row with an unexpected column count");
-        if (cols[0] != file_name) {  // rows come file by file: one lookup per file, not per row
-            file_name.assign(cols[0]);
-            copy_unescape(file_name, source);
-            auto it = files.find(file_name);
+        if (cols[0] != source) {  // rows come file by file: one lookup per file, not per row
+            source.assign(cols[0]);
+            auto it = files.find(source);
             file = it == files.end() ? nullptr : it->second.get();
         }
-        std::from_chars(cols[1].data(), cols[1].data() + cols[1].size(), line_no);
-        copy_unescape(cols[record_col], record);
+        const long long line_no = read_int8(cols[1]);
+        const std::string_view record = cols[record_col];
         std::optional<events::EventProblem> problem;
         if (file) {
             if (file->splitter.split(record, error)) {
@@ -210,17 +202,7 @@ void transform_events(TaskContext& ctx) {
                 problem = events::EventProblem{Reason::malformed, error};
             }
         } else {
-            for (size_t c = 0; c < events::column_count; ++c) {
-                std::string_view v = cols[first_field + c];
-                if (v == "\\N") {
-                    fields[c] = {};
-                } else if (v.find('\\') != std::string_view::npos) {
-                    copy_unescape(v, unescaped[c]);
-                    fields[c] = unescaped[c];
-                } else {
-                    fields[c] = v;
-                }
-            }
+            for (size_t c = 0; c < events::column_count; ++c) fields[c] = cols[first_field + c];  // null: empty
         }
         int64_t ts = 0;
         if (!problem) problem = events::check_event(fields, load_day, ts);
@@ -229,7 +211,7 @@ void transform_events(TaskContext& ctx) {
             ++bad_rows;
             return;
         }
-        auto optional = [&](Column c) -> BinaryCopyIn& {
+        auto optional = [&](Column c) -> BinaryRowWriter& {
             return fields[c].empty() ? batch.null() : batch.text(fields[c]);
         };
         batch.text(fields[events::event_id]);

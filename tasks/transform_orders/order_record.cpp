@@ -336,10 +336,29 @@ std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_vi
                 invalid(p + ".discount", it.discount.token, "is not an amount >= 0 with at most 2 decimals");
         }
         if (!f.invalid.empty()) break;
-        if (*discount > line.quantity * *price) invalid(p + ".discount", it.discount.token, "exceeds quantity * unit_price");
+        // quantity (< 10^9) * unit_price (< 10^12 cents) can pass a 64-bit integer, and staging keeps amounts
+        // as numeric(12,2): a larger line would fail the whole day's COPY instead of this one record
+        long long gross = 0;
+        if (__builtin_mul_overflow(line.quantity, *price, &gross) || gross - *discount > max_cents) {
+            invalid(p + ".quantity", it.quantity.token, "times unit_price exceeds the largest amount, 9999999999.99");
+            break;
+        }
+        if (*discount > gross) invalid(p + ".discount", it.discount.token, "exceeds quantity * unit_price");
         line.product_id.assign(it.product_id.value);
         line.unit_price_cents = *price;
         line.discount_cents = *discount;
+    }
+    if (f.invalid.empty() && s.items == State::ok && !items.empty()) {
+        // the order's totals have the same bounds (revenue numeric(12,2), units integer)
+        long long revenue = 0, units = 0;
+        for (const auto& l : out.lines) {
+            revenue += l.revenue_cents();  // each at most max_cents: no overflow over any realistic line count
+            units += l.quantity;
+        }
+        if (revenue > max_cents) invalid("items", std::to_string(items.size()) + " lines",
+                                         "add up to more than the largest amount, 9999999999.99");
+        else if (units > INT32_MAX) invalid("items", std::to_string(items.size()) + " lines",
+                                            "add up to more than 2147483647 units");
     }
     if (s.payment_method.state == State::ok && !one_of(s.payment_method.value, payment_methods))
         invalid("payment.method", s.payment_method.value, "is not one of " + list(payment_methods));

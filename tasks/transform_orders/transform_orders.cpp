@@ -107,26 +107,27 @@ analyze staging.orders;
 analyze staging.order_lines;
 )sql";
 
-void write_version(CopyRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
-    out.field(o.order_id).field(o.user_id).timestamp_field(o.order_ts).timestamp_field(o.updated_at);
-    out.field(o.status).field(o.currency).field(o.channel).field(o.payment_method);
-    out.cents_field(o.payment_cents).cents_field(o.revenue_cents()).field(o.units());
-    out.field(static_cast<long long>(o.lines.size())).field(o.ship_country);
+// Both work tables are loaded in COPY's binary format: the server parses no timestamps or numerics.
+void write_version(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
+    out.text(o.order_id).text(o.user_id).timestamp(o.order_ts).timestamp(o.updated_at);
+    out.text(o.status).text(o.currency).text(o.channel).text(o.payment_method);
+    out.cents(o.payment_cents).cents(o.revenue_cents()).int4(static_cast<int32_t>(o.units()));
+    out.int4(static_cast<int32_t>(o.lines.size())).text(o.ship_country);
     for (const auto* opt : {&o.ship_region, &o.ship_city, &o.ship_postal_code}) {
         if (*opt)
-            out.field(**opt);
+            out.text(**opt);
         else
-            out.null_field();
+            out.null();
     }
-    out.field(source_file).field(static_cast<long long>(line_no));
+    out.text(source_file).int8(line_no);
     out.end_row();
 }
 
-void write_lines(CopyRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
-    long long n = 0;
+void write_lines(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
+    int32_t n = 0;
     for (const auto& l : o.lines) {
-        out.field(source_file).field(static_cast<long long>(line_no)).field(o.order_id).field(++n).field(l.product_id);
-        out.field(l.quantity).cents_field(l.unit_price_cents).cents_field(l.discount_cents).cents_field(l.revenue_cents());
+        out.text(source_file).int8(line_no).text(o.order_id).int4(++n).text(l.product_id);
+        out.int4(static_cast<int32_t>(l.quantity)).cents(l.unit_price_cents).cents(l.discount_cents).cents(l.revenue_cents());
         out.end_row();
     }
 }
@@ -142,8 +143,9 @@ void transform_orders(TaskContext& ctx) {
     // Raw rows come over a second connection while this one streams the COPY out.
     Connection reader(ctx.options.dsn, ctx.task);
     Quarantine quarantine("orders", ctx.date());
-    CopySpool lines;
-    CopyIn versions(db, "copy tmp_order_versions from stdin");
+    CopySpool lines_spool;
+    BinaryRowWriter lines(lines_spool);
+    BinaryCopyIn versions(db, "copy tmp_order_versions from stdin with (format binary)");
     simdjson::ondemand::parser parser;
     Order order;
     for_each_raw_record(reader, "orders", ctx.date(), [&](const RawRecord& raw) {
@@ -165,7 +167,8 @@ void transform_orders(TaskContext& ctx) {
             {ctx.date()});
         if (runs == 0) throw NothingToDo("no raw orders for " + ctx.date() + ": extract_orders has not loaded this date");
     }
-    lines.load(db, "copy tmp_order_version_lines from stdin");
+    lines.end();
+    lines_spool.load(db, "copy tmp_order_version_lines from stdin with (format binary)");
     auto parsed = std::chrono::steady_clock::now();
 
     db.exec("analyze tmp_order_versions");

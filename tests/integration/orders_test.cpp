@@ -68,10 +68,24 @@ TEST_F(OrdersTest, EveryQuarantineReasonLandsWithFileLineAndRawText) {
                        R"([{"product_id":"P1","quantity":1,"unit_price":1,"discount":1.01}])") + "\n";  // 9 invalid
     text += order_json("ORD-S", "2025-12-13T09:15:02Z", "placed",
                        R"([{"product_id":"P1","quantity":1,"unit_price":1.999}])") + "\n";  // 10 sub-cent
+    // amounts beyond numeric(12,2) and units beyond integer: quarantined, not a failed COPY of the whole day
+    text += order_json("ORD-L", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":999999999,"unit_price":9999999999.99}])") + "\n";  // 11
+    text += order_json("ORD-R", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":1,"unit_price":9999999999.99},)"
+                       R"({"product_id":"P2","quantity":1,"unit_price":0.01}])") + "\n";  // 12 total revenue
+    text += order_json("ORD-N", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":999999999,"unit_price":0},)"
+                       R"({"product_id":"P2","quantity":999999999,"unit_price":0},)"
+                       R"({"product_id":"P3","quantity":999999999,"unit_price":0}])") + "\n";  // 13 units
+    // the largest amount that fits loads to the cent
+    text += order_json("ORD-MAX", "2025-12-13T09:15:02Z", "placed",
+                       R"([{"product_id":"P1","quantity":3,"unit_price":3333333333.33}])") + "\n";  // 14 valid
     write_day("2025-12-13", "part-1.json", text);
     run_chain("2025-12-13");
 
-    EXPECT_EQ(count("select count(*) from warehouse.fact_orders"), 1);
+    EXPECT_EQ(count("select count(*) from warehouse.fact_orders"), 2);
+    EXPECT_EQ(scalar("select revenue::text from warehouse.fact_orders where order_id = 'ORD-MAX'"), "9999999999.99");
     auto bad = [&](long line) {
         return scalar("select reason || ' ' || source_file from audit.bad_records where line_no = " + std::to_string(line));
     };
@@ -84,11 +98,16 @@ TEST_F(OrdersTest, EveryQuarantineReasonLandsWithFileLineAndRawText) {
     EXPECT_EQ(bad(8), "invalid_value orders/2025-12-13/part-1.json");
     EXPECT_EQ(bad(9), "invalid_value orders/2025-12-13/part-1.json");
     EXPECT_EQ(bad(10), "invalid_value orders/2025-12-13/part-1.json");
+    for (long line : {11, 12, 13}) EXPECT_EQ(bad(line), "invalid_value orders/2025-12-13/part-1.json") << line;
+    EXPECT_EQ(scalar("select detail from audit.bad_records where line_no = 12"),
+              "invalid value for \"items\": \"2 lines\" add up to more than the largest amount, 9999999999.99");
+    EXPECT_EQ(scalar("select detail from audit.bad_records where line_no = 13"),
+              "invalid value for \"items\": \"3 lines\" add up to more than 2147483647 units");
     // the raw text is kept; bytes that are not UTF-8 are shown as \xNN
     EXPECT_EQ(scalar("select record from audit.bad_records where line_no = 2"), "{\"order_id\":\"ORD-U\",\"user_id\":\"U\\xC3(\"}");
     EXPECT_EQ(scalar("select record from audit.bad_records where line_no = 6"), order_json("ORD-V", "2025-12-13T09:15:02Z", "lost"));
     EXPECT_EQ(scalar("select detail from audit.bad_records where line_no = 4"), "missing field \"order_ts\"");
-    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'transform_orders' and rows_quarantined = 7"), 1);
+    EXPECT_EQ(count("select count(*) from audit.task_runs where task = 'transform_orders' and rows_quarantined = 10"), 1);
 }
 
 TEST_F(OrdersTest, MissingDropExits99AndIncompleteDropExits1) {
