@@ -83,9 +83,14 @@ void setup_logging(const std::string& task, const std::string& format) {
 }
 
 std::string with_commas(long long n) {
-    std::string s = std::to_string(n < 0 ? -n : n);
-    for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-    return n < 0 ? "-" + s : s;
+    const std::string digits = std::to_string(n);  // a leading '-' for negative numbers
+    const size_t first = n < 0 ? 1 : 0;
+    std::string s(digits, 0, first);
+    for (size_t i = first; i < digits.size(); ++i) {
+        if (i > first && (digits.size() - i) % 3 == 0) s.push_back(',');
+        s.push_back(digits[i]);
+    }
+    return s;
 }
 
 std::string rate(long long rows, double seconds) {

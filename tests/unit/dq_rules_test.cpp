@@ -136,7 +136,9 @@ TEST(DqRules, ShippedRulesFileIsValid) {
     std::set<std::string> dims;
     for (const auto& r : set.rules) {
         dims.insert(r.dimension);
-        if (r.dimension == "volume") EXPECT_FALSE(r.applies_without_drop) << r.name;
+        if (r.dimension == "volume") {
+            EXPECT_FALSE(r.applies_without_drop) << r.name;
+        }
         EXPECT_NE(r.sql.find("$1"), std::string::npos) << r.name << " ignores the load date";
     }
     EXPECT_EQ(dims, (std::set<std::string>{"completeness", "accuracy", "consistency", "validity", "volume", "freshness"}));

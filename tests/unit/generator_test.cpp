@@ -293,10 +293,10 @@ TEST_F(GeneratedData, OracleMatchesAReCountOfTheOrdersFiles) {
                 long long revenue = 0, units = 0;
                 bool ok = true;
                 for (auto item : items) {
-                    int64_t qty;
-                    double price, discount = 0;
+                    int64_t qty = 0;
+                    double price = 0, discount = 0;
                     if (item["quantity"].get(qty) || item["unit_price"].get(price)) ok = false;
-                    if (auto d = item["discount"]; d.error() == simdjson::SUCCESS) d.get(discount);
+                    if (auto d = item["discount"]; d.error() == simdjson::SUCCESS && d.get(discount)) ok = false;
                     if (!ok || qty < 1 || price < 0 || discount < 0 || discount > qty * price + 1e-9) {
                         ok = false;
                         break;
@@ -317,8 +317,11 @@ TEST_F(GeneratedData, OracleMatchesAReCountOfTheOrdersFiles) {
             }
         }
     }
-    for (auto& row : read_csv(*dir_ / "expected" / "feed_counts.csv"))
-        if (row[1] == "orders") EXPECT_EQ(valid_per_day[row[0]], std::stoll(row[3])) << row[0];
+    for (auto& row : read_csv(*dir_ / "expected" / "feed_counts.csv")) {
+        if (row[1] == "orders") {
+            EXPECT_EQ(valid_per_day[row[0]], std::stoll(row[3])) << row[0];
+        }
+    }
 
     struct Day {
         long long orders = 0, cr = 0, revenue = 0, units = 0;
