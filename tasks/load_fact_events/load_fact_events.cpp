@@ -12,21 +12,31 @@ namespace ecomm {
 namespace {
 
 // Fact rows that this load must replace: its own rows (their event may be gone from the load, or
-// re-typed), and the rows of other loads whose arrival this load displaced (staging replaced_earlier).
+// re-typed), and the rows of other loads whose arrival this load displaced (staging replaced_earlier). Two
+// deletes, not one with an OR: the first finds the load's rows by the load_date BRIN, the second the few
+// displaced events by their key; an OR of the two read every fact row of every day.
 constexpr const char* remove_sql = R"sql(
 with
 
-removed as (
+own as (
     delete from warehouse.fact_events f
     where f.load_date = $1::date
-       or f.event_id in (
+    returning f.event_date
+),
+
+displaced as (
+    delete from warehouse.fact_events f
+    where f.event_id in (
             select s.event_id from staging.events s
             where s.load_date = $1::date and s.replaced_earlier)
+      and f.load_date <> $1::date
     returning f.event_date
 )
 
 insert into events_touched (event_date)
-select distinct event_date from removed
+select event_date from own
+union
+select event_date from displaced
 )sql";
 
 // product_key as warehouse.product_key_at gives it (the product's latest version with valid_from <= the

@@ -35,16 +35,31 @@ create temporary table tmp_order_version_lines (
 // $1 = load date. Picks the day's winner per order, merges it into staging.orders only when it is newer
 // than the state there, and records the orders whose state this load set. In two statements, like the events
 // merge: INSERT ... ON CONFLICT (speculative insertion) measured about twice as slow as a plain INSERT on a
-// million rows, so the winners whose order staging already holds (usually few) are compared and updated, and
-// all the others are inserted plainly. Two loads of different dates inserting the same new order at once
-// meet on the primary key: the second fails (exit 1) and its retry merges.
+// million rows, so the winners whose order staging may already hold are compared and updated, and all the
+// others are inserted plainly. Two loads of different dates inserting the same new order at once meet on the
+// primary key: the second fails (exit 1) and its retry merges.
+//
+// Only an order_id up to the greatest staging (or the shipping table) holds can be known already: with ids
+// that grow with time, as the generator's and most shops' do, that is the day's updates of older orders, and
+// the day's new orders are written without looking anything up. The known candidates go into a table with
+// statistics (tmp_known_winners), so the planner sees how few they are and looks them up by key instead of
+// reading every day staging holds. Random ids all count as candidates and get the plans they had before.
 constexpr const char* merge_orders = R"sql(
 create temporary table tmp_day_winners on commit drop as
-select distinct on (order_id) *
-from tmp_order_versions
-order by order_id, updated_at desc, source_file desc, line_no desc;
+select distinct on (v.order_id) v.*, coalesce(v.order_id <= k.max_id, false) as maybe_known  -- no row yet: none known
+from tmp_order_versions v
+cross join (
+    select greatest((select max(order_id) from staging.orders), (select max(order_id) from private.order_shipping))
+        as max_id
+) k
+order by v.order_id, v.updated_at desc, v.source_file desc, v.line_no desc;
 
 analyze tmp_day_winners;
+
+create temporary table tmp_known_winners on commit drop as
+select * from tmp_day_winners where maybe_known;
+
+analyze tmp_known_winners;
 
 create temporary table tmp_changed_orders (
     order_id text, source_file text, line_no bigint, replaced_earlier boolean
@@ -57,7 +72,7 @@ with updated as (
         payment_amount = w.payment_amount, revenue = w.revenue, units = w.units, line_count = w.line_count,
         ship_country = w.ship_country, ship_region = w.ship_region, load_date = $1::date, replaced_earlier = true,
         source_file = w.source_file, line_no = w.line_no
-    from tmp_day_winners w
+    from tmp_known_winners w
     where w.order_id = s.order_id
       and (w.updated_at, $1::date, w.source_file, w.line_no) > (s.updated_at, s.load_date, s.source_file, s.line_no)
     returning s.order_id, s.source_file, s.line_no, s.replaced_earlier
@@ -71,7 +86,8 @@ with added as (
     select order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount,
            revenue, units, line_count, ship_country, ship_region, $1::date, false, source_file, line_no
     from tmp_day_winners w
-    where not exists (select 1 from staging.orders s where s.order_id = w.order_id)
+    where not w.maybe_known
+       or not exists (select 1 from staging.orders s where s.order_id = w.order_id)
     returning order_id, source_file, line_no, replaced_earlier
 )
 insert into tmp_changed_orders select * from added;
@@ -89,13 +105,20 @@ select v.order_id, v.line_number, v.product_id, v.quantity, v.unit_price, v.disc
 from tmp_order_version_lines v
 join tmp_changed_orders c using (source_file, line_no);
 
--- MERGE, not a plain insert, even for orders new to staging: a shipping row can outlive its staging row
--- (staging truncated to be rebuilt from raw) and must then be overwritten; not INSERT ... ON CONFLICT either,
--- whose speculative insertion measured twice as slow on a million new rows
+-- New orders (ids past every known one) are inserted plainly; the known ones by MERGE, not a plain insert
+-- even when new to staging: a shipping row can outlive its staging row (staging truncated to be rebuilt from
+-- raw) and must then be overwritten; not INSERT ... ON CONFLICT either, whose speculative insertion measured
+-- twice as slow on a million new rows
+insert into private.order_shipping (order_id, city, postal_code)
+select w.order_id, w.ship_city, w.ship_postal_code
+from tmp_day_winners w
+join tmp_changed_orders c using (source_file, line_no)
+where not w.maybe_known;
+
 merge into private.order_shipping p
 using (
-    select v.order_id, v.ship_city, v.ship_postal_code
-    from tmp_day_winners v
+    select w.order_id, w.ship_city, w.ship_postal_code
+    from tmp_known_winners w
     join tmp_changed_orders c using (source_file, line_no)
 ) s
 on p.order_id = s.order_id
@@ -105,9 +128,12 @@ when not matched then insert (order_id, city, postal_code) values (s.order_id, s
 -- a large load changes the tables' shape: fresh statistics keep the fact loader's joins on good plans
 analyze staging.orders;
 analyze staging.order_lines;
+
+-- and the load_date BRIN summarizes the new pages now (autovacuum would, some time later), or every reader of
+-- one load date (load_fact_orders, the next transforms) scans all the pages never summarized
+select brin_summarize_new_values('staging.staging_orders_load_date'::regclass);
 )sql";
 
-// Both work tables are loaded in COPY's binary format: the server parses no timestamps or numerics.
 void write_version(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
     out.text(o.order_id).text(o.user_id).timestamp(o.order_ts).timestamp(o.updated_at);
     out.text(o.status).text(o.currency).text(o.channel).text(o.payment_method);

@@ -167,6 +167,36 @@ TEST_F(OrdersTest, LatestStateWinsAndRerunsChangeNothing) {
     EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where business_date = '2025-12-13'"), 2);
 }
 
+// Shipping city and postal code live apart (private.order_shipping) and follow the order's latest state: new
+// orders (ids past every known one) are inserted plainly, known ones merged, and a shipping row that outlived
+// its staging row (staging rebuilt from raw) is overwritten, not duplicated.
+TEST_F(OrdersTest, ShippingDetailsFollowTheLatestState) {
+    auto shipped_to = [](std::string json, const std::string& city, const std::string& postal_code) {
+        json.replace(json.find("San Jose"), 8, city);
+        json.replace(json.find("95112"), 5, postal_code);
+        return json;
+    };
+    write_day("2025-12-13", "part-1.json",
+              order_json("ORD-20251213-1", "2025-12-13T09:15:02Z") + "\n" +
+                  order_json("ORD-20251213-2", "2025-12-13T09:15:02Z") + "\n");
+    write_day("2025-12-14", "part-1.json",
+              shipped_to(order_json("ORD-20251213-1", "2025-12-14T08:00:00Z", "shipped"), "Austin", "73301") + "\n" +
+                  shipped_to(order_json("ORD-20251214-1", "2025-12-14T08:00:00Z"), "Boston", "02101") + "\n");
+    run_chain("2025-12-13");
+    run_chain("2025-12-14");
+    const char* shipping = "select order_id, city, postal_code from private.order_shipping";
+    const char* expected = "values ('ORD-20251213-1', 'Austin', '73301'), ('ORD-20251213-2', 'San Jose', '95112'),"
+                           "       ('ORD-20251214-1', 'Boston', '02101')";
+    EXPECT_EQ(diff(shipping, expected), "");
+    // staging rebuilt from raw: the shipping rows are there already and are overwritten
+    db().exec("truncate staging.orders, staging.order_lines");
+    db().exec("update private.order_shipping set city = 'stale'");
+    run_ok("transform_orders", {"--date", "2025-12-13"});
+    run_ok("transform_orders", {"--date", "2025-12-14"});
+    EXPECT_EQ(diff(shipping, expected), "");
+    EXPECT_EQ(count("select count(*) from staging.orders"), 3);
+}
+
 // The bulk path: a month holding enough of the load's orders gets a sub-partition of its own for the load
 // (COPY FREEZE, indexes built when attached); the other months, a rerun and a small later load go through
 // the parent. Either way the facts are the same.
