@@ -48,9 +48,8 @@ select warehouse.ensure_inferred_customers(array(select user_key from load_users
 constexpr const char* ensure_products = R"sql(
 select warehouse.ensure_inferred_products(array(
     select distinct l.product_id
-    from staging.orders s
-    join staging.order_lines l using (order_id)
-    where s.load_date = $1::date))
+    from staging.order_lines l
+    where l.load_date = $1::date))
 )sql";
 
 // $1 = load date
@@ -133,7 +132,7 @@ select l.order_id, l.line_number, t.order_date, t.date_key, t.order_ts,
        t.customer_key, t.user_key, t.status, t.status in ('cancelled', 'refunded'), l.quantity, l.unit_price,
        l.discount, l.revenue, t.load_date
 from keyed t
-join staging.order_lines l using (order_id)
+join staging.order_lines l on l.order_id = t.order_id and l.load_date = )sql" + load_date + R"sql(
 left join warehouse.dim_product p
   on p.product_id = l.product_id and t.order_ts >= p.valid_from and t.order_ts < p.valid_to
 where )sql" + months + R"sql(

@@ -100,8 +100,9 @@ delete from staging.order_lines l
 using tmp_changed_orders c
 where c.replaced_earlier and l.order_id = c.order_id;
 
-insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, revenue)
-select v.order_id, v.line_number, v.product_id, v.quantity, v.unit_price, v.discount, v.revenue
+insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, revenue,
+                                  load_date)
+select v.order_id, v.line_number, v.product_id, v.quantity, v.unit_price, v.discount, v.revenue, $1::date
 from tmp_order_version_lines v
 join tmp_changed_orders c using (source_file, line_no);
 
@@ -129,9 +130,10 @@ when not matched then insert (order_id, city, postal_code) values (s.order_id, s
 analyze staging.orders;
 analyze staging.order_lines;
 
--- and the load_date BRIN summarizes the new pages now (autovacuum would, some time later), or every reader of
--- one load date (load_fact_orders, the next transforms) scans all the pages never summarized
+-- and the load_date BRINs summarize the new pages now (autovacuum would, some time later), or every reader of
+-- one load date (load_fact_orders, dq_checks, the next transforms) scans all the pages never summarized
 select brin_summarize_new_values('staging.staging_orders_load_date'::regclass);
+select brin_summarize_new_values('staging.staging_order_lines_load_date'::regclass);
 )sql";
 
 void write_version(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
@@ -204,7 +206,7 @@ void transform_orders(TaskContext& ctx) {
     db.exec("set local work_mem = '256MB'");
     db.exec("set local jit = off");
     db.exec_script(merge_orders, {ctx.date()});
-    db.exec_script(replace_lines);
+    db.exec_script(replace_lines, {ctx.date()});
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
 

@@ -25,8 +25,9 @@ protected:
             "'orders/x/a.json', g from generate_series(1, $2::int) g",
             p);
         db().exec("insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, "
-                  "revenue) select 'O' || g, 1, 'P1', 1, 10.00, 0, 10.00 from generate_series(1, $1::int) g",
-                  {std::to_string(n)});
+                  "revenue, load_date) select 'O' || g, 1, 'P1', 1, 10.00, 0, 10.00, $2::date "
+                  "from generate_series(1, $1::int) g",
+                  {std::to_string(n), day});
     }
 
     void events(int n) {

@@ -157,6 +157,8 @@ TEST_F(OrdersTest, LatestStateWinsAndRerunsChangeNothing) {
     run_chain("2025-12-14");
     EXPECT_EQ(scalar("select status || ' ' || load_date from warehouse.fact_orders"), "refunded 2025-12-14");
     EXPECT_EQ(count("select count(*) from warehouse.fact_order_lines"), 1);
+    // the order's lines carry the load that set its state, by which the fact loader and the rules find them
+    EXPECT_EQ(scalar("select string_agg(load_date::text, ',') from staging.order_lines"), "2025-12-14");
     std::string state = warehouse_state();
     // rerun any task of any day: nothing changes
     run_chain("2025-12-13");
