@@ -50,12 +50,6 @@ CopyRowWriter& CopyRowWriter::timestamp_field(long long micros) {
     return *this;
 }
 
-CopyRowWriter& CopyRowWriter::date_field(long long days) {
-    separator();
-    buf_.append(format_date(days));
-    return *this;
-}
-
 void CopyRowWriter::bytes(std::string_view data) {
     buf_.append(data);
     flush_if_full();
@@ -260,45 +254,6 @@ void append_copy_escaped(std::string& out, std::string_view text) {
             case '\r': out.append("\\r"); break;
         }
         ++p;
-    }
-}
-
-void copy_unescape(std::string_view in, std::string& out) {
-    out.clear();
-    const char* p = in.data();
-    const char* end = p + in.size();
-    while (p < end) {
-        const char* bs = static_cast<const char*>(std::memchr(p, '\\', static_cast<size_t>(end - p)));
-        if (!bs) {
-            out.append(p, end);
-            break;
-        }
-        out.append(p, bs);
-        if (bs + 1 >= end) break;
-        switch (bs[1]) {
-            case 'n': out.push_back('\n'); break;
-            case 't': out.push_back('\t'); break;
-            case 'r': out.push_back('\r'); break;
-            case 'b': out.push_back('\b'); break;
-            case 'f': out.push_back('\f'); break;
-            case 'v': out.push_back('\v'); break;
-            default: out.push_back(bs[1]); break;  // \\ and any other escaped character
-        }
-        p = bs + 2;
-    }
-}
-
-void split_copy_row(std::string_view row, std::vector<std::string_view>& fields) {
-    fields.clear();
-    size_t start = 0;
-    for (;;) {
-        size_t tab = row.find('\t', start);
-        if (tab == std::string_view::npos) {
-            fields.push_back(row.substr(start));
-            return;
-        }
-        fields.push_back(row.substr(start, tab - start));
-        start = tab + 1;
     }
 }
 

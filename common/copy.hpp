@@ -28,7 +28,6 @@ public:
     CopyRowWriter& null_field();
     CopyRowWriter& cents_field(long long cents);      // numeric(12,2) text from exact cents
     CopyRowWriter& timestamp_field(long long micros); // timestamptz text, UTC
-    CopyRowWriter& date_field(long long days);
     CopyRowWriter& bool_field(bool v) { return raw_field(v ? "t" : "f"); }
     void end_row();
     // Appends bytes already in the COPY's format (a relayed stream), buffered like rows.
@@ -157,9 +156,5 @@ int64_t read_int8(std::string_view field);
 
 // COPY text-format escaping of one field, appended to out.
 void append_copy_escaped(std::string& out, std::string_view text);
-// Reverses COPY text-format escaping (for rows read with Connection::copy_out).
-void copy_unescape(std::string_view in, std::string& out);
-// Splits a COPY text row into its fields (still escaped). A null field is "\N".
-void split_copy_row(std::string_view row, std::vector<std::string_view>& fields);
 
 }  // namespace ecomm

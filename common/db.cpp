@@ -137,13 +137,6 @@ long long Connection::scalar_int(const std::string& sql, const std::vector<std::
     return v ? std::stoll(*v) : 0;
 }
 
-long long Connection::copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row) {
-    return copy_out_messages(copy_sql, [&](std::string_view row) {
-        if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
-        on_row(row);
-    });
-}
-
 long long Connection::copy_out_messages(const std::string& copy_sql,
                                         const std::function<void(std::string_view)>& on_message) {
     PGresult* r = PQexec(conn_.get(), copy_sql.c_str());

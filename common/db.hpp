@@ -55,9 +55,8 @@ public:
                                       const std::vector<std::optional<std::string>>& params = {});
     long long scalar_int(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
 
-    // Streams COPY ... TO STDOUT rows (each without its trailing newline) to on_row.
-    long long copy_out(const std::string& copy_sql, const std::function<void(std::string_view)>& on_row);
-    // As copy_out, but hands over each CopyData message as the server sent it (binary COPY, relays).
+    // Streams COPY ... TO STDOUT, handing over each CopyData message as the server sent it (one row each;
+    // copy_out_binary and relay_copy read them).
     long long copy_out_messages(const std::string& copy_sql, const std::function<void(std::string_view)>& on_message);
 
     void begin() { exec("begin"); }
