@@ -2,18 +2,11 @@
 // strict quote scan of our own (see events_csv.hpp for why).
 #include "common/events_csv.hpp"
 
-// Only fccp's parsing functions are used (no CSVReader, so no reader thread).
-#define CSV_IO_NO_THREAD
-// its LineReader copies a file name with strncpy into a fixed buffer, which GCC 12 warns about in any includer
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#include <libfccp/csv.h>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
 #include <cstring>
 
 #include "common/errors.hpp"
+#include "common/fccp.hpp"
 
 namespace ecomm::events {
 

@@ -1,11 +1,5 @@
 // Events feed parsing and record rules, no database: header mapping, record assembly across lines,
 // field splitting, the contract's checks, and the fast-cpp-csv-parser behaviour the design relies on.
-#define CSV_IO_NO_THREAD
-// its LineReader copies a file name with strncpy into a fixed buffer, which GCC 12 warns about in any includer
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#include <libfccp/csv.h>
-#pragma GCC diagnostic pop
 
 #include <gtest/gtest.h>
 
@@ -15,6 +9,7 @@
 
 #include "common/errors.hpp"
 #include "common/events_csv.hpp"
+#include "common/fccp.hpp"
 #include "common/timeutil.hpp"
 #include "event_rules.hpp"
 
