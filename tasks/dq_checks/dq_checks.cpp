@@ -112,6 +112,8 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
         throw;
     }
     db.exec("set local lock_timeout = 0");
+    // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
+    db.exec("set local work_mem = '256MB'");
 
     std::map<std::string, bool> drops;
     std::vector<DqResult> results;
