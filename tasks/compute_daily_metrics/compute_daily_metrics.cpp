@@ -35,6 +35,8 @@ void compute_daily_metrics(TaskContext& ctx) {
     std::vector<std::pair<std::string, std::string>> marts;
     for (const auto& f : mart_files()) marts.emplace_back(f, read_mart_sql(f));
 
+    // the marts hash a day's events by session and user: in memory, not in sorts spilled to disk
+    db.exec("set local work_mem = '256MB'");
     db.exec(
         "create temporary table refresh_load (load_date date not null) on commit drop;"
         "create temporary table refresh_order_dates (order_date date primary key) on commit drop;"
