@@ -30,6 +30,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -144,12 +145,43 @@ inline void put_id(std::string& o, char prefix, uint64_t n, int width) {
     put_padded(o, n, width);
 }
 
+// A random-looking (version 4) UUID drawn from key: "3f2b8c1e-9a4d-4e7f-b2c3-5d6e7f8091a2".
+void put_uuid(std::string& o, uint64_t key) {
+    uint64_t hi = splitmix(key), lo = splitmix(key);
+    hi = (hi & ~0xF000ULL) | 0x4000ULL;
+    lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+    static const char* kHex = "0123456789abcdef";
+    auto hex = [&](uint64_t v, int digits) {
+        for (int k = digits - 1; k >= 0; --k) o.push_back(kHex[(v >> (4 * k)) & 0xF]);
+    };
+    hex(hi >> 32, 8);
+    o.push_back('-');
+    hex(hi >> 16, 4);
+    o.push_back('-');
+    hex(hi, 4);
+    o.push_back('-');
+    hex(lo >> 48, 4);
+    o.push_back('-');
+    hex(lo, 12);
+}
+
 // ---------------------------------------------------------------- output files
+
+// How a Sink shuffles its records (--shuffle): the whole file is held in memory and written in random order
+// at close. Records sharing the value of JSON field `key` keep their relative order (a same-day update of an
+// order with an equal updated_at must still arrive after it: arrival breaks the tie). A CSV record ends at a
+// line break outside quotes, and its first record (the header) stays first.
+struct Shuffle {
+    bool on = false;
+    uint64_t seed = 0;
+    const char* key = nullptr;  // e.g. "order_id"; null: no order to keep
+    bool csv = false;
+};
 
 // A file written through a 4 MiB buffer (plain or gzip); throws on any write error.
 class Sink {
 public:
-    Sink(const fs::path& path, bool gzip) : path_(path) {
+    Sink(const fs::path& path, bool gzip, Shuffle shuffle = {}) : path_(path), shuffle_(shuffle) {
         buf.reserve(kFlushAt + (1 << 16));
         if (gzip) {
             gz_ = gzopen(path.c_str(), "wb1");
@@ -168,9 +200,10 @@ public:
         if (gz_) gzclose(gz_);
     }
     void maybe_flush() {
-        if (buf.size() >= kFlushAt) flush();
+        if (!shuffle_.on && buf.size() >= kFlushAt) flush();
     }
     void close() {
+        if (shuffle_.on) write_shuffled();
         flush();
         if (f_ && std::fclose(f_) != 0) {
             f_ = nullptr;
@@ -189,16 +222,76 @@ public:
 private:
     static constexpr size_t kFlushAt = 4u << 20;
     void flush() {
-        if (buf.empty()) return;
-        bool ok = f_ ? std::fwrite(buf.data(), 1, buf.size(), f_) == buf.size()
-                     : gzwrite(gz_, buf.data(), static_cast<unsigned>(buf.size())) == static_cast<int>(buf.size());
-        if (!ok) throw std::runtime_error("cannot write " + path_.string());
+        write(buf.data(), buf.size());
         buf.clear();
     }
+    void write(const char* data, size_t n) {
+        if (n == 0) return;
+        bool ok = f_ ? std::fwrite(data, 1, n, f_) == n
+                     : gzwrite(gz_, data, static_cast<unsigned>(n)) == static_cast<int>(n);
+        if (!ok) throw std::runtime_error("cannot write " + path_.string());
+    }
+    void write_shuffled();
     fs::path path_;
+    Shuffle shuffle_;
     FILE* f_ = nullptr;
     gzFile gz_ = nullptr;
 };
+
+void Sink::write_shuffled() {
+    std::vector<size_t> starts{0};  // record r is buf[starts[r], starts[r + 1])
+    bool quoted = false;
+    for (size_t k = 0; k < buf.size(); ++k) {
+        if (shuffle_.csv && buf[k] == '"') quoted = !quoted;
+        else if (buf[k] == '\n' && !quoted) starts.push_back(k + 1);
+    }
+    if (starts.back() != buf.size()) starts.push_back(buf.size());
+    const size_t n = starts.size() - 1, head = shuffle_.csv && n > 0 ? 1 : 0;
+    auto record = [&](size_t r) { return std::string_view(buf).substr(starts[r], starts[r + 1] - starts[r]); };
+    std::vector<size_t> order(n);  // order[position] = record
+    for (size_t r = 0; r < n; ++r) order[r] = r;
+    uint64_t state = shuffle_.seed;
+    for (size_t k = n; k > head + 1; --k) std::swap(order[k - 1], order[head + splitmix(state) % (k - head)]);
+    if (shuffle_.key) {
+        // records with the same key, in file order; each group takes back its positions in file order
+        const std::string field = std::string("\"") + shuffle_.key + "\":\"";
+        std::vector<std::pair<std::string_view, size_t>> keyed;
+        for (size_t r = 0; r < n; ++r) {
+            std::string_view rec = record(r);
+            size_t b = rec.find(field);
+            if (b == std::string_view::npos) continue;
+            b += field.size();
+            size_t e = rec.find('"', b);
+            if (e != std::string_view::npos) keyed.emplace_back(rec.substr(b, e - b), r);
+        }
+        std::sort(keyed.begin(), keyed.end());
+        std::vector<size_t> position(n);
+        for (size_t p = 0; p < n; ++p) position[order[p]] = p;
+        std::vector<size_t> places;
+        for (size_t g = 0; g < keyed.size();) {
+            size_t e = g + 1;
+            while (e < keyed.size() && keyed[e].first == keyed[g].first) ++e;
+            if (e - g > 1) {
+                places.clear();
+                for (size_t k = g; k < e; ++k) places.push_back(position[keyed[k].second]);
+                std::sort(places.begin(), places.end());
+                for (size_t k = g; k < e; ++k) order[places[k - g]] = keyed[k].second;
+            }
+            g = e;
+        }
+    }
+    std::string chunk;
+    chunk.reserve(kFlushAt + (1 << 16));
+    for (size_t r : order) {
+        chunk.append(record(r));
+        if (chunk.size() >= kFlushAt) {
+            write(chunk.data(), chunk.size());
+            chunk.clear();
+        }
+    }
+    write(chunk.data(), chunk.size());
+    buf.clear();
+}
 
 void write_small_file(const fs::path& path, const std::string& text) {
     Sink s(path, false);
@@ -449,6 +542,9 @@ fs::path day_dir(const Context& c, Feed f, int di) {
     fs::create_directories(p);
     return p;
 }
+Shuffle shuffle_of(const Context& c, Feed f, int file, const char* key, bool csv = false) {
+    return {c.o.shuffle, mix(mix(c.o.seed, 0x5348 + static_cast<uint64_t>(f)), static_cast<uint64_t>(file)), key, csv};
+}
 void mark_success(Context& c, Feed f, int di) {
     write_small_file(day_dir(c, f, di) / "_SUCCESS", "");
     c.oracle.feed_dropped[static_cast<size_t>(di) * n_feeds + f] = 1;
@@ -600,6 +696,11 @@ void make_order(const Context& c, int di, long long i, bool with_content, Order&
 }
 
 void put_order_id(std::string& out, const Context& c, const Order& o) {
+    if (c.o.uuid_ids) {
+        put_uuid(out, mix(mix(c.o.seed, o.defect_record ? 0x71 : 0x70),
+                          (static_cast<uint64_t>(o.day) << 40) ^ static_cast<uint64_t>(o.index)));
+        return;
+    }
     out.append("ORD-");
     out.append(c.day_compact(o.day));
     out.push_back('-');
@@ -803,7 +904,8 @@ void generate_orders_day(Context& c, int di) {
     for (int part = 0; part < 2; ++part) {
         const long long from = part == 0 ? 0 : half, to = part == 0 ? half : n;
         const bool gz = opt.gzip && part == 1;
-        Sink s(dir / (part == 0 ? "part-1.json" : (gz ? "part-2.json.gz" : "part-2.json")), gz);
+        Sink s(dir / (part == 0 ? "part-1.json" : (gz ? "part-2.json.gz" : "part-2.json")), gz,
+               shuffle_of(c, f_orders, di * 2 + part, "order_id"));
         if (part == 0) {
             // Later-day updates of the orders of the three days before: regenerated, not remembered.
             for (int dp = std::max(0, di - 3); dp < di; ++dp) {
@@ -899,7 +1001,7 @@ void generate_events_day(Context& c, int di, std::vector<EventFields>& carried) 
         for (size_t k = cols.size() - 1; k > 0; --k) std::swap(cols[k], cols[below(rng, k + 1)]);
     if (di % 4 == 3) cols.insert(cols.begin() + 4, c_referrer);  // an unknown extra column on some days
     const std::string& dc = c.day_compact(di);
-    Sink s(day_dir(c, f_events, di) / "events-1.csv", false);
+    Sink s(day_dir(c, f_events, di) / "events-1.csv", false, shuffle_of(c, f_events, di, nullptr, true));
     for (size_t k = 0; k < cols.size(); ++k) {
         if (k) s.buf.push_back(',');
         s.buf.append(kEventCols[cols[k]]);
@@ -920,6 +1022,10 @@ void generate_events_day(Context& c, int di, std::vector<EventFields>& carried) 
     auto emit_defect = [&](int kind) {
         EventFields d;
         d[c_event_id] = "E" + dc + "Q" + std::to_string(1000000 + defect_no);
+        if (opt.uuid_ids) {
+            d[c_event_id].clear();
+            put_uuid(d[c_event_id], mix(mix(opt.seed, 0x46), (static_cast<uint64_t>(di) << 40) ^ static_cast<uint64_t>(defect_no)));
+        }
         d[c_user_id] = "";
         d[c_session_id] = "S" + dc + "Q" + std::to_string(1000000 + defect_no);
         d[c_event_type] = "page_view";
@@ -990,8 +1096,13 @@ void generate_events_day(Context& c, int di, std::vector<EventFields>& carried) 
         for (int k = 0; k < nt && event_no < opt.events_per_day; ++k) {
             ++event_no;
             const int t = types[k];
-            f[c_event_id].assign("E").append(dc);
-            put_padded(f[c_event_id], static_cast<uint64_t>(event_no), 8);
+            if (opt.uuid_ids) {
+                f[c_event_id].clear();
+                put_uuid(f[c_event_id], mix(mix(opt.seed, 0x45), (static_cast<uint64_t>(di) << 40) ^ static_cast<uint64_t>(event_no)));
+            } else {
+                f[c_event_id].assign("E").append(dc);
+                put_padded(f[c_event_id], static_cast<uint64_t>(event_no), 8);
+            }
             f[c_event_type] = kEventTypes[t];
             f[c_event_ts].clear();
             put_ts(f[c_event_ts], ts);
@@ -1119,6 +1230,7 @@ void generate_products_snapshot(Context& c, size_t s) {
 struct CustomerState {
     int8_t segment = 0, place = 0;
     bool deleted = false;
+    bool known = false;  // sent at least once (--customer-changes: customers appear over the days)
     bool opt_in = false;
     int email_version = 0;
     int changed_day = -1;
@@ -1175,13 +1287,31 @@ void write_customer(std::string& out, const Context& c, uint32_t u, const Custom
     out.push_back('\n');
 }
 
-void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) {
+// The customers feed's state across days. With --customer-changes, customers get their first record in the
+// order reveal(0), reveal(1), ... (a stride coprime to the customer count: a permutation without a table).
+struct CustomerFeed {
+    std::vector<CustomerState> cs;
+    uint64_t revealed = 0;  // how many of the reveal order are known
+    uint64_t stride = 1;
+    uint32_t reveal(uint64_t k) const { return static_cast<uint32_t>(k * stride % cs.size()); }
+};
+
+CustomerFeed make_customer_feed(size_t n) {
+    CustomerFeed feed;
+    feed.cs.resize(n);
+    feed.stride = std::max<uint64_t>(1, static_cast<uint64_t>(static_cast<double>(n) * 0.618));
+    while (std::gcd(feed.stride, static_cast<uint64_t>(n)) != 1) ++feed.stride;
+    return feed;
+}
+
+void generate_customers_day(Context& c, int di, CustomerFeed& feed) {
+    std::vector<CustomerState>& cs = feed.cs;
     const GeneratorOptions& opt = c.o;
     const int64_t day = c.start_day + di;
     std::mt19937_64 rng = stream_rng(opt.seed, f_customers, di);
     std::mt19937_64 drng = stream_rng(opt.seed, 100 + f_customers, di);
     Oracle& q = c.oracle;
-    Sink s(day_dir(c, f_customers, di) / "customers.json", false);
+    Sink s(day_dir(c, f_customers, di) / "customers.json", false, shuffle_of(c, f_customers, di, "user_id"));
     static const Reason kReasons[] = {r_invalid_utf8, r_malformed, r_missing_field, r_invalid_value, r_future_timestamp};
     DefectRotation rot(5);
     long long defect_no = 0;
@@ -1204,6 +1334,28 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
         q.customer_versions.push_back({u, ts, cs[u].segment, cs[u].place});
     };
     const uint32_t n = static_cast<uint32_t>(opt.customers);
+    const bool gradual = opt.customer_changes > 0;
+    auto first_record = [&](uint32_t u) {
+        cs[u].known = true;
+        cs[u].changed_day = di;
+        add_version(u, emit(u, false));
+    };
+    long long budget = opt.customer_changes;  // gradual: records left for today
+    if (gradual && di > 0) {
+        // a fifth of the day's records change known customers, the rest introduce new ones
+        long long fresh = std::min<long long>(budget - budget / 5, static_cast<long long>(n - feed.revealed));
+        for (long long k = 0; k < fresh && feed.revealed < n; ++k) {
+            uint32_t u = feed.reveal(feed.revealed++);
+            if (cs[u].known) --k;
+            else first_record(u);
+        }
+        budget -= fresh;
+    }
+    // a known customer at random: anyone (everyone is known from day one), or one of the revealed ones
+    auto pick = [&]() -> uint32_t {
+        if (!gradual) return static_cast<uint32_t>(below(rng, n));
+        return feed.reveal(below(rng, std::max<uint64_t>(1, feed.revealed)));
+    };
     if (di == 0) {
         for (uint32_t u = 0; u < n; ++u) {
             CustomerState& st = cs[u];
@@ -1212,7 +1364,16 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
             st.opt_in = chance(rng, 0.4);
             st.signup = (day - 30 - static_cast<int64_t>(below(rng, 1000))) * 86400 + static_cast<int64_t>(below(rng, 86400));
             if (u == kCityChangeUser) st.place = kSanJose;
-            add_version(u, emit(u, false));
+            if (!gradual) first_record(u);
+        }
+        if (gradual) {  // the scenario customers, then the first of the reveal order
+            for (uint32_t u : {kSegmentChangeUser, kCityChangeUser, kDeletedUser})
+                if (u < n) first_record(u);
+            for (long long k = 3; k < budget && feed.revealed < n; ++k) {
+                uint32_t u = feed.reveal(feed.revealed++);
+                if (cs[u].known) --k;
+                else first_record(u);
+            }
         }
     } else {
         auto change_segment = [&](uint32_t u) {
@@ -1248,11 +1409,11 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
             put_user_id(id, kDeletedUser);
             q.scenario("customer_delete", id);
         }
-        const long long changes = std::max<long long>(3, n / 100);
+        const long long changes = gradual ? std::max<long long>(0, budget) : std::max<long long>(3, n / 100);
         for (long long k = 0; k < changes; ++k) {
-            uint32_t u = static_cast<uint32_t>(below(rng, n));
+            uint32_t u = pick();
             double w = unit(rng);
-            if (scenario_user(u) || cs[u].deleted || cs[u].changed_day == di) continue;
+            if (scenario_user(u) || !cs[u].known || cs[u].deleted || cs[u].changed_day == di) continue;
             cs[u].changed_day = di;
             if (w < 0.35) {
                 ++cs[u].email_version;  // personal data only: no new version
@@ -1267,8 +1428,8 @@ void generate_customers_day(Context& c, int di, std::vector<CustomerState>& cs) 
         }
         const int deletes = 1 + static_cast<int>(below(rng, 2));
         for (int k = 0; k < deletes; ++k) {
-            uint32_t u = static_cast<uint32_t>(below(rng, n));
-            if (scenario_user(u) || cs[u].deleted || cs[u].changed_day == di) continue;
+            uint32_t u = pick();
+            if (scenario_user(u) || !cs[u].known || cs[u].deleted || cs[u].changed_day == di) continue;
             cs[u].changed_day = di;
             remove(u);
         }
@@ -1461,7 +1622,9 @@ Feeds: orders part-1.json and part-2.json[.gz] per day (later-day updates of ear
 in part-1; a same-day update comes 64 orders later in the same file); events events-1.csv; products
 products.json (part-1/part-2 on the second snapshot), one array element per line; customers customers.json.
 Deliberately bad records carry ids with a Q (ORD-YYYYMMDD-Q..., EYYYYMMDDQ..., PQ..., UQ...), except
-quarantined updates of real orders (status "lost" or a future updated_at).
+quarantined updates of real orders (status "lost" or a future updated_at), and order and event ids with
+--id-style uuid (random UUIDs for good and bad records alike). With --shuffle, records are in random order
+within each orders, events and customers file (the records of one order or customer in the order written).
 )");
 }
 
@@ -1507,7 +1670,7 @@ GeneratorTotals generate_data(const GeneratorOptions& opt) {
         q.scenario("missing_from_snapshot", pid(kMissingProduct));
     }
 
-    std::vector<CustomerState> customers(static_cast<size_t>(opt.customers));
+    CustomerFeed customers = make_customer_feed(static_cast<size_t>(opt.customers));
     std::vector<EventFields> carried;
     size_t next_snapshot = 0;
     for (int di = 0; di < opt.days; ++di) {

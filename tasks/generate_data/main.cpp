@@ -1,6 +1,9 @@
 // generate_data: writes a deterministic landing zone (orders, events, products, customers) plus its oracle.
 #include <CLI/CLI.hpp>
 
+#include <map>
+#include <string>
+
 #include "common/task.hpp"
 #include "generate_data.hpp"
 
@@ -31,6 +34,16 @@ int main(int argc, char** argv) {
                              app.add_option("--defect-rate", o.defect_rate, "share of bad records (0 = clean)")
                                  ->capture_default_str()->check(CLI::Range(0.0, 0.5));
                              app.add_flag("--gzip", o.gzip, "gzip each day's second orders file");
+                             app.add_flag("--shuffle", o.shuffle,
+                                          "records in random order within each orders, events and customers file");
+                             app.add_option("--id-style", o.uuid_ids, "order and event ids: sequential or uuid")
+                                 ->transform(CLI::CheckedTransformer(
+                                     std::map<std::string, bool>{{"sequential", false}, {"uuid", true}}))
+                                 ->default_str("sequential");
+                             app.add_option("--customer-changes", o.customer_changes,
+                                            "customer records a day, most of them first records of customers who "
+                                            "already ordered (0: everyone on the first day)")
+                                 ->capture_default_str()->check(CLI::Range(0LL, 100'000'000LL));
                          }};
     return ecomm::run_task(argc, argv, spec, [&o, &out](ecomm::TaskContext& ctx) {
         if (out->count() == 0) o.out = ctx.options.data_dir;

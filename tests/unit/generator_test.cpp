@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -127,6 +128,109 @@ TEST(Generator, SameSeedGivesByteIdenticalOutputAndAnotherSeedDoesNot) {
     EXPECT_NE(tree_hash(a), tree_hash(c));
     EXPECT_NE(slurp(a / "expected" / "daily_sales.csv"), slurp(c / "expected" / "daily_sales.csv"));
     for (auto& p : {a, b, c}) fs::remove_all(p);
+}
+
+std::vector<std::string> lines_of(const fs::path& p) {
+    std::vector<std::string> lines;
+    std::istringstream in(slurp(p));
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+std::string json_field(const std::string& line, const std::string& name) {
+    const std::string key = "\"" + name + "\":\"";
+    size_t b = line.find(key);
+    if (b == std::string::npos) return "";
+    b += key.size();
+    return line.substr(b, line.find('"', b) - b);
+}
+
+// --shuffle reorders records within each file and nothing else: same records, same oracle, and the records
+// of one order (or customer) still arrive in the order they were written, so arrival ties break the same way.
+TEST(Generator, ShuffleReordersRecordsWithinFilesOnly) {
+    fs::path a = temp_dir("plain"), b = temp_dir("shuffled");
+    auto oa = small(a), ob = small(b);
+    ob.shuffle = true;
+    ecomm::generate_data(oa);
+    ecomm::generate_data(ob);
+    EXPECT_EQ(tree_hash(a / "expected"), tree_hash(b / "expected"));
+    int files = 0;
+    for (auto& e : fs::recursive_directory_iterator(a / "incoming")) {
+        if (!e.is_regular_file() || e.path().filename() == "_SUCCESS") continue;
+        const fs::path other = b / fs::relative(e.path(), a);
+        auto la = lines_of(e.path()), lb = lines_of(other);
+        const bool shuffled = e.path().string().find("/products/") == std::string::npos;
+        if (shuffled) {
+            EXPECT_NE(la, lb) << other;
+        }
+        if (e.path().extension() == ".csv") {
+            EXPECT_EQ(la.front(), lb.front()) << other << ": header first";
+        }
+        const std::string key = e.path().string().find("/orders/") != std::string::npos      ? "order_id"
+                                : e.path().string().find("/customers/") != std::string::npos ? "user_id"
+                                                                                            : "";
+        if (!key.empty()) {
+            std::map<std::string, std::vector<std::string>> ia, ib;
+            for (auto& l : la) ia[json_field(l, key)].push_back(l);
+            for (auto& l : lb) ib[json_field(l, key)].push_back(l);
+            EXPECT_TRUE(ia == ib) << other << ": records of one " << key << " changed order";
+        }
+        std::sort(la.begin(), la.end());
+        std::sort(lb.begin(), lb.end());
+        EXPECT_EQ(la, lb) << other;
+        ++files;
+    }
+    EXPECT_GT(files, 20);
+    for (auto& p : {a, b}) fs::remove_all(p);
+}
+
+TEST(Generator, UuidIdsLeaveTheMartsOracleAsItIs) {
+    fs::path a = temp_dir("seq"), b = temp_dir("uuid");
+    auto oa = small(a), ob = small(b);
+    ob.uuid_ids = true;
+    ecomm::generate_data(oa);
+    ecomm::generate_data(ob);
+    for (const char* f : {"daily_sales.csv", "sales_by_category.csv", "daily_events.csv", "funnel_daily.csv",
+                          "customer_summary.csv", "quarantine.csv", "feed_counts.csv"})
+        EXPECT_EQ(slurp(a / "expected" / f), slurp(b / "expected" / f)) << f;
+    const std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    std::set<std::string> ids;
+    long long records = 0;
+    for (auto& l : lines_of(b / "incoming" / "orders" / "2025-12-14" / "part-1.json")) {
+        std::string id = json_field(l, "order_id");
+        if (id.empty()) continue;  // a truncated defect
+        EXPECT_TRUE(std::regex_match(id, uuid)) << id;
+        ids.insert(id);
+        ++records;
+    }
+    EXPECT_GT(ids.size(), 1000u);
+    EXPECT_LT(static_cast<long long>(ids.size()), records);  // updates and repeats share their order's id
+    auto events = lines_of(b / "incoming" / "events" / "2025-12-14" / "events-1.csv");
+    ASSERT_GT(events.size(), 100u);
+    EXPECT_TRUE(std::regex_search(events[50], uuid)) << events[50];
+    for (auto& p : {a, b}) fs::remove_all(p);
+}
+
+// --customer-changes: customers order days before their first customer record.
+TEST(Generator, CustomerChangesIntroduceCustomersOverTheDays) {
+    fs::path a = temp_dir("gradual");
+    auto o = small(a);
+    o.customers = 2000;
+    o.customer_changes = 100;
+    o.defect_rate = 0;
+    ecomm::generate_data(o);
+    std::set<std::string> known, ordering;
+    for (auto& l : lines_of(a / "incoming" / "customers" / "2025-12-13" / "customers.json"))
+        known.insert(json_field(l, "user_id"));
+    EXPECT_EQ(known.size(), 100u);
+    for (auto& l : lines_of(a / "incoming" / "orders" / "2025-12-13" / "part-1.json"))
+        ordering.insert(json_field(l, "user_id"));
+    EXPECT_GT(ordering.size(), 5 * known.size());
+    // about 100 a day: a change that meets a customer already sent that day is dropped, deletes come on top
+    const size_t day3 = lines_of(a / "incoming" / "customers" / "2025-12-15" / "customers.json").size();
+    EXPECT_GE(day3, 80u);
+    EXPECT_LE(day3, 103u);
+    fs::remove_all(a);
 }
 
 TEST(Generator, BadOptionsAreUsageErrors) {
