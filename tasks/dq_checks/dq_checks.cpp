@@ -1,4 +1,5 @@
-// dq_checks: one query per rule, results replaced per load date in audit.dq_results.
+// dq_checks: the rules' shared inputs (one scan of a table each), then one query per rule; results replaced
+// per load date in audit.dq_results.
 #include "dq_checks.hpp"
 
 #include <spdlog/spdlog.h>
@@ -29,10 +30,32 @@ bool feed_has_drop(Connection& db, const std::string& feed, const std::string& d
     return db.scalar(sql, {feed, date}).value_or("f") == "t";
 }
 
-std::string missing_relation(Connection& db, const DqRule& rule) {
-    for (const auto& rel : rule.requires_relations)
+std::string missing_relation(Connection& db, const std::vector<std::string>& relations) {
+    for (const auto& rel : relations)
         if (db.scalar("select to_regclass($1) is null", {rel}).value_or("t") == "t") return rel;
     return {};
+}
+
+// The rules' shared inputs as temporary tables (dropped at commit). An input whose relations are missing is not
+// created; the rules that read it list it in "requires" and are skipped.
+void create_inputs(Connection& db, const DqRuleSet& set, const std::string& date) {
+    for (const auto& input : set.inputs) {
+        if (auto rel = missing_relation(db, input.requires_relations); !rel.empty()) {
+            spdlog::info("dq input {} not created: relation {} does not exist", input.name, rel);
+            continue;
+        }
+        const std::string sql =
+            "create temporary table " + input.name + " on commit drop as\n" + input.sql;
+        try {
+            if (input.sql.find("$1") != std::string::npos)
+                db.exec(sql, {date});
+            else
+                db.exec(sql);
+        } catch (const DbError& e) {
+            if (e.code() == ExitCode::retry) throw;
+            throw UsageError("dq input " + input.name + ": its query failed: " + e.what());
+        }
+    }
 }
 
 DqResult evaluate(Connection& db, const DqRule& rule, const std::string& date, bool has_drop) {
@@ -41,7 +64,7 @@ DqResult evaluate(Connection& db, const DqRule& rule, const std::string& date, b
         res.detail = "no " + rule.feed + " drop for " + date;
         return res;
     }
-    if (auto rel = missing_relation(db, rule); !rel.empty()) {
+    if (auto rel = missing_relation(db, rule.requires_relations); !rel.empty()) {
         res.detail = "relation " + rel + " does not exist";
         return res;
     }
@@ -114,6 +137,8 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     db.exec("set local lock_timeout = 0");
     // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
     db.exec("set local work_mem = '256MB'");
+
+    create_inputs(db, set, date);
 
     std::map<std::string, bool> drops;
     std::vector<DqResult> results;

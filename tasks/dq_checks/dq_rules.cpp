@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -27,11 +28,11 @@ bool one_of(const List& list, std::string_view v) {
 
 class RuleReader {
 public:
-    RuleReader(const std::string& source, simdjson::dom::object obj, std::string name)
-        : source_(source), obj_(obj), name_(std::move(name)) {}
+    RuleReader(const std::string& source, simdjson::dom::object obj, std::string name, const char* kind = "rule")
+        : source_(source), obj_(obj), name_(std::move(name)), kind_(kind) {}
 
     [[noreturn]] void fail(const std::string& what) const {
-        throw UsageError(source_ + ": rule " + (name_.empty() ? "?" : "\"" + name_ + "\"") + ": " + what);
+        throw UsageError(source_ + ": " + kind_ + " " + (name_.empty() ? "?" : "\"" + name_ + "\"") + ": " + what);
     }
 
     std::string string(const char* key, bool required = true) const {
@@ -91,6 +92,7 @@ private:
     const std::string& source_;
     simdjson::dom::object obj_;
     std::string name_;
+    const char* kind_;
 };
 
 }  // namespace
@@ -185,6 +187,26 @@ DqRuleSet parse_dq_rules(std::string_view json, const std::string& source) {
         set.version = std::to_string(vi);
     else
         throw UsageError(source + ": \"version\" must be a non-empty string or an integer");
+
+    simdjson::dom::element inputs_element;
+    if (!top["inputs"].get(inputs_element)) {
+        simdjson::dom::array inputs;
+        if (inputs_element.get_array().get(inputs)) throw UsageError(source + ": \"inputs\" must be an array");
+        std::set<std::string> input_names;
+        for (auto item : inputs) {
+            simdjson::dom::object obj;
+            if (item.get_object().get(obj)) throw UsageError(source + ": every input must be a JSON object");
+            std::string_view name_view;
+            std::string name = obj["name"].get_string().get(name_view) ? std::string() : std::string(name_view);
+            RuleReader r(source, obj, name, "input");
+            if (name.empty()) r.fail("missing \"name\"");
+            if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos ||
+                std::isdigit(static_cast<unsigned char>(name[0])))
+                r.fail("the name must be lower-case letters, digits and _ (it names a temporary table)");
+            if (!input_names.insert(name).second) r.fail("input name used twice");
+            set.inputs.push_back(DqInput{name, r.text("sql"), r.strings("requires")});
+        }
+    }
 
     simdjson::dom::array rules;
     if (top["rules"].get_array().get(rules)) throw UsageError(source + ": missing \"rules\" array");

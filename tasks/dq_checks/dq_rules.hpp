@@ -29,9 +29,19 @@ struct DqRule {
     std::vector<std::string> requires_relations;
 };
 
+// A table of rule inputs: one query over a day's rows whose result several rules read, so a table is scanned
+// once for all of them instead of once per rule. dq_checks creates it as a temporary table before the rules.
+struct DqInput {
+    std::string name;  // the temporary table's name, which the rules read (and list in "requires")
+    std::string sql;   // the query it holds; $1 = the load date
+    // relations the query reads that may not exist in every warehouse yet; missing -> not created
+    std::vector<std::string> requires_relations;
+};
+
 struct DqRuleSet {
     std::string version;
     std::string source;  // the file it came from, for messages
+    std::vector<DqInput> inputs;  // optional
     std::vector<DqRule> rules;
 };
 

@@ -1,6 +1,7 @@
 // dq rules: the rules file format, threshold comparison and failure messages (no database).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,6 +45,48 @@ TEST(DqRules, ParsesEveryField) {
     EXPECT_EQ(r.severity, DqSeverity::error);
     EXPECT_FALSE(r.applies_without_drop);  // default
     EXPECT_EQ(r.requires_relations, std::vector<std::string>{"raw.orders"});
+}
+
+TEST(DqRules, ParsesSharedInputs) {
+    const char* json = R"({
+      "version": "1",
+      "inputs": [
+        {"name": "dq_landed_orders", "sql": ["select count(*) as raw_rows", "from raw.orders where load_date = $1::date"],
+         "requires": ["raw.orders"]},
+        {"name": "dq_other", "sql": "select 1 as one"}
+      ],
+      "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select raw_rows from dq_landed_orders",
+                 "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error",
+                 "requires": ["raw.orders", "dq_landed_orders"]}]
+    })";
+    DqRuleSet set = parse_dq_rules(json, "test.json");
+    ASSERT_EQ(set.inputs.size(), 2u);
+    EXPECT_EQ(set.inputs[0].name, "dq_landed_orders");
+    EXPECT_EQ(set.inputs[0].sql, "select count(*) as raw_rows\nfrom raw.orders where load_date = $1::date\n");
+    EXPECT_EQ(set.inputs[0].requires_relations, std::vector<std::string>{"raw.orders"});
+    EXPECT_EQ(set.inputs[1].sql, "select 1 as one");
+    EXPECT_TRUE(set.inputs[1].requires_relations.empty());
+    EXPECT_TRUE(parse_dq_rules(one_rule, "test.json").inputs.empty());  // optional
+
+    auto message = [](const std::string& inputs) {
+        try {
+            parse_dq_rules(R"({"version": "1", "inputs": )" + inputs +
+                               R"(, "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
+                                  "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})",
+                           "bad.json");
+        } catch (const UsageError& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_NE(message(R"({"name": "x"})").find("\"inputs\" must be an array"), std::string::npos);
+    EXPECT_NE(message(R"([{"sql": "select 1"}])").find("input ?: missing \"name\""), std::string::npos);
+    EXPECT_NE(message(R"([{"name": "x"}])").find("input \"x\": missing \"sql\""), std::string::npos);
+    EXPECT_NE(message(R"([{"name": "x; drop", "sql": "select 1"}])").find("names a temporary table"),
+              std::string::npos);
+    EXPECT_NE(message(R"([{"name": "x", "sql": "select 1"}, {"name": "x", "sql": "select 2"}])")
+                  .find("input name used twice"),
+              std::string::npos);
 }
 
 TEST(DqRules, RejectsBadFilesNamingTheProblem) {
@@ -139,8 +182,15 @@ TEST(DqRules, ShippedRulesFileIsValid) {
         if (r.dimension == "volume") {
             EXPECT_FALSE(r.applies_without_drop) << r.name;
         }
-        EXPECT_NE(r.sql.find("$1"), std::string::npos) << r.name << " ignores the load date";
+        // the load date reaches a rule directly or through a shared input it requires
+        bool dated = r.sql.find("$1") != std::string::npos;
+        for (const auto& input : set.inputs)
+            if (std::find(r.requires_relations.begin(), r.requires_relations.end(), input.name) !=
+                r.requires_relations.end())
+                dated = dated || input.sql.find("$1") != std::string::npos;
+        EXPECT_TRUE(dated) << r.name << " ignores the load date";
     }
+    for (const auto& input : set.inputs) EXPECT_NE(input.sql.find("$1"), std::string::npos) << input.name;
     EXPECT_EQ(dims, (std::set<std::string>{"completeness", "accuracy", "consistency", "validity", "volume", "freshness"}));
     EXPECT_THROW(load_dq_rules("/nonexistent/rules.json"), UsageError);
 }
