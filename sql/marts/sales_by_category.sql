@@ -48,14 +48,21 @@ categorised as (
     left join warehouse.dim_product p on p.product_key = lines.product_key
 ),
 
+-- one hashed group per order first: count(distinct order_id) would sort the dates' lines
+per_order as (
+    select order_date, category, order_id, sum(quantity) as units, sum(revenue) as revenue
+    from categorised
+    group by order_date, category, order_id
+),
+
 final as (
     select
         order_date,
         category,
-        count(distinct order_id) as orders,
-        sum(quantity) as units,
+        count(*) as orders,
+        sum(units) as units,
         sum(revenue) as revenue
-    from categorised
+    from per_order
     group by order_date, category
 )
 
