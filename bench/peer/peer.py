@@ -238,8 +238,10 @@ def load_orders(day: str, data_dir: str) -> tuple[int, int, int]:
             delete from peer.order_lines l using won w where l.order_id = w.order_id;
             insert into peer.order_lines select {line_select} from t_lines l join won w using (order_id);
             delete from peer.bad_records where load_date = %s and feed = 'orders';""", (day,))
+        cur.execute("select count(*) from won")
+        staged = cur.fetchone()[0]
         copy_frame(cur, "peer.bad_records", bad[["load_date", "feed", "source_file", "line_no", "reason", "record"]])
-    return len(o) + len(undecodable), len(good), len(bad)
+    return len(o) + len(undecodable), staged, len(bad)
 
 
 # ------------------------------------------------------------------------------------------------ events
@@ -337,10 +339,11 @@ def load_events(day: str, data_dir: str) -> tuple[int, int, int]:
     with psycopg2.connect() as conn, conn.cursor() as cur:
         cur.execute("create temp table t_events (like peer.events) on commit drop")
         copy_frame(cur, "t_events", good)
-        cur.execute("insert into peer.events select * from t_events on conflict (event_id) do nothing;"
-                    "delete from peer.bad_records where load_date = %s and feed = 'events'", (day,))
+        cur.execute("insert into peer.events select * from t_events on conflict (event_id) do nothing")
+        staged = cur.rowcount
+        cur.execute("delete from peer.bad_records where load_date = %s and feed = 'events'", (day,))
         copy_frame(cur, "peer.bad_records", bad)
-    return records, len(good), len(bad)
+    return records, staged, len(bad)
 
 
 def run(feed: str, day: str, data_dir: str) -> str:
