@@ -28,7 +28,7 @@ bool one_of(const List& list, std::string_view v) {
 
 class RuleReader {
 public:
-    RuleReader(const std::string& source, simdjson::dom::object obj, std::string name, const char* kind = "rule")
+    RuleReader(const std::string& source, simdjson::dom::object obj, std::string name, const char* kind)
         : source_(source), obj_(obj), name_(std::move(name)), kind_(kind) {}
 
     [[noreturn]] void fail(const std::string& what) const {
@@ -88,12 +88,25 @@ public:
         return out;
     }
 
+    const std::string& name() const { return name_; }
+
 private:
     const std::string& source_;
     simdjson::dom::object obj_;
     std::string name_;
     const char* kind_;
 };
+
+// An entry of the "inputs" or "rules" array: a JSON object with a non-empty name.
+RuleReader named_entry(const std::string& source, simdjson::dom::element item, const char* kind) {
+    simdjson::dom::object obj;
+    if (item.get_object().get(obj)) throw UsageError(source + ": every " + kind + " must be a JSON object");
+    std::string_view name;
+    if (obj["name"].get_string().get(name)) name = {};
+    RuleReader r(source, obj, std::string(name), kind);
+    if (name.empty()) r.fail("missing \"name\"");
+    return r;
+}
 
 }  // namespace
 
@@ -194,12 +207,8 @@ DqRuleSet parse_dq_rules(std::string_view json, const std::string& source) {
         if (inputs_element.get_array().get(inputs)) throw UsageError(source + ": \"inputs\" must be an array");
         std::set<std::string> input_names;
         for (auto item : inputs) {
-            simdjson::dom::object obj;
-            if (item.get_object().get(obj)) throw UsageError(source + ": every input must be a JSON object");
-            std::string_view name_view;
-            std::string name = obj["name"].get_string().get(name_view) ? std::string() : std::string(name_view);
-            RuleReader r(source, obj, name, "input");
-            if (name.empty()) r.fail("missing \"name\"");
+            RuleReader r = named_entry(source, item, "input");
+            const std::string& name = r.name();
             if (name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos ||
                 std::isdigit(static_cast<unsigned char>(name[0])))
                 r.fail("the name must be lower-case letters, digits and _ (it names a temporary table)");
@@ -212,12 +221,8 @@ DqRuleSet parse_dq_rules(std::string_view json, const std::string& source) {
     if (top["rules"].get_array().get(rules)) throw UsageError(source + ": missing \"rules\" array");
     std::set<std::string> names;
     for (auto item : rules) {
-        simdjson::dom::object obj;
-        if (item.get_object().get(obj)) throw UsageError(source + ": every rule must be a JSON object");
-        std::string_view name_view;
-        std::string name = obj["name"].get_string().get(name_view) ? std::string() : std::string(name_view);
-        RuleReader r(source, obj, name);
-        if (name.empty()) r.fail("missing \"name\"");
+        RuleReader r = named_entry(source, item, "rule");
+        const std::string& name = r.name();
         if (!names.insert(name).second) r.fail("rule name used twice");
 
         DqRule rule;
