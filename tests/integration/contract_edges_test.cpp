@@ -1,0 +1,81 @@
+// Contract edges on a real PostgreSQL: hand-made inputs at the edges of docs/DATA_CONTRACT.md (duplicate JSON
+// keys, byte-order marks, line breaks in quoted CSV fields, partial snapshots, locale-independent tie-breaks,
+// corrected dimension versions, re-delivered events, signals and retries, quarantine reprocessing).
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+
+namespace ecomm::testing {
+
+namespace {
+
+std::string order_json(const std::string& id, const std::string& updated_at = "2025-12-13T09:15:02Z",
+                       const std::string& items = R"([{"product_id":"P1","quantity":1,"unit_price":10.00}])") {
+    return R"({"order_id":")" + id + R"(","user_id":"U1","order_ts":"2025-12-13T09:15:02Z","updated_at":")" +
+           updated_at + R"(","status":"placed","currency":"USD","channel":"web","items":)" + items +
+           R"(,"payment":{"method":"credit_card","amount":10.00},"shipping":{"country":"US","region":"CA","city":"San Jose","postal_code":"95112"}})";
+}
+
+std::string product_json(const std::string& id, const std::string& category = "Shoes", const std::string& price = "10.00") {
+    return R"({"product_id":")" + id + R"(","name":"Name )" + id + R"(","category":")" + category +
+           R"(","subcategory":"Running","brand":"Acme","price":)" + price +
+           R"(,"supplier_id":"S1","active":true,"updated_at":"2025-12-01T00:00:00Z"})";
+}
+
+std::string customer_json(const std::string& user, const std::string& segment = "consumer",
+                          const std::string& updated_at = "2025-12-01T08:00:00Z") {
+    return R"({"op":"upsert","user_id":")" + user +
+           R"(","email":"ana@example.com","first_name":"Ana","last_name":"Diaz","phone":"+1-408-555-0134","segment":")" +
+           segment + R"(","country":"US","region":"CA","city":"San Jose","signup_ts":"2024-03-02T18:00:00Z",)"
+           R"("marketing_opt_in":true,"updated_at":")" + updated_at + "\"}";
+}
+
+}  // namespace
+
+class ContractEdgesTest : public WarehouseTest {
+protected:
+    void drop(const std::string& feed, const std::string& date, const std::string& file, const std::string& text) {
+        write_file(data_dir_ + "/incoming/" + feed + "/" + date + "/" + file, text);
+        touch_success(data_dir_ + "/incoming/" + feed + "/" + date);
+    }
+    void chain(const std::vector<std::string>& tasks, const std::string& date) {
+        for (const auto& task : tasks) {
+            run_ok(task, {"--date", date});
+            if (::testing::Test::HasFatalFailure()) return;
+        }
+    }
+    std::string bad(const std::string& feed) {
+        return dump("select source_file, line_no, reason, detail from audit.bad_records where feed = '" + feed + "'");
+    }
+};
+
+// 1. One rule for every JSON feed: an object holding a key twice is malformed, never a sum or a silent pick.
+TEST_F(ContractEdgesTest, DuplicateKeysQuarantineTheRecordInEveryJsonFeed) {
+    drop("orders", "2025-12-13", "o.json",
+         order_json("ORD-OK") + "\n" +
+             R"({"order_id":"ORD-DUP","user_id":"U1","order_ts":"2025-12-13T09:15:02Z","updated_at":"2025-12-13T09:15:02Z",)"
+             R"("status":"placed","currency":"USD","channel":"web","items":[{"product_id":"P1","quantity":1,"unit_price":10.00}],)"
+             R"("items":[{"product_id":"P1","quantity":1,"unit_price":10.00}],"payment":{"method":"credit_card","amount":10.00},)"
+             R"("shipping":{"country":"US","region":"CA","city":"San Jose","postal_code":"95112"}})" "\n" +
+             order_json("ORD-DUP2", "2025-12-13T09:15:02Z",
+                        R"([{"product_id":"P1","quantity":1,"quantity":2,"unit_price":10.00}])") + "\n");
+    chain({"extract_orders", "transform_orders", "load_dim_date", "load_fact_orders"}, "2025-12-13");
+    EXPECT_EQ(dump("select order_id, revenue::text from warehouse.fact_orders"), "ORD-OK|10.00\n");
+    EXPECT_EQ(bad("orders"), "orders/2025-12-13/o.json|2|malformed|duplicate key \"items\"\n"
+                             "orders/2025-12-13/o.json|3|malformed|duplicate key \"quantity\"\n");
+
+    drop("customers", "2025-12-01", "c.json",
+         customer_json("U1") + "\n" + customer_json("U2").insert(1, R"("segment":"business",)") + "\n");
+    chain({"extract_customers", "transform_customers", "load_dim_customer"}, "2025-12-01");
+    EXPECT_EQ(count("select count(*) from staging.customers_changes"), 1);
+    EXPECT_EQ(bad("customers"), "customers/2025-12-01/c.json|2|malformed|duplicate key \"segment\"\n");
+
+    drop("products", "2025-12-01", "p.json",
+         "[" + product_json("P1") + ",\n" + product_json("P2").insert(1, R"("category":"Boots",)") + "]\n");
+    chain({"extract_products", "transform_products", "load_dim_product"}, "2025-12-01");
+    EXPECT_EQ(dump("select product_id, category from warehouse.dim_product"), "P1|Shoes\n");
+    EXPECT_EQ(bad("products"), "products/2025-12-01/p.json|2|malformed|duplicate key \"category\"\n");
+}
+
+}  // namespace ecomm::testing
