@@ -10,6 +10,13 @@ namespace ecomm::testing {
 
 namespace {
 
+const std::string kBom = "\xEF\xBB\xBF";
+const std::string kEventsHeader = "event_id,user_id,session_id,event_type,event_ts,product_id,page_url,device,country\n";
+
+std::string event_csv(const std::string& id, const std::string& ts = "2025-12-13T09:14:11Z") {
+    return id + ",U1,S1,page_view," + ts + ",,/home,mobile,US\n";
+}
+
 std::string order_json(const std::string& id, const std::string& updated_at = "2025-12-13T09:15:02Z",
                        const std::string& items = R"([{"product_id":"P1","quantity":1,"unit_price":10.00}])") {
     return R"({"order_id":")" + id + R"(","user_id":"U1","order_ts":"2025-12-13T09:15:02Z","updated_at":")" +
@@ -76,6 +83,29 @@ TEST_F(ContractEdgesTest, DuplicateKeysQuarantineTheRecordInEveryJsonFeed) {
     chain({"extract_products", "transform_products", "load_dim_product"}, "2025-12-01");
     EXPECT_EQ(dump("select product_id, category from warehouse.dim_product"), "P1|Shoes\n");
     EXPECT_EQ(bad("products"), "products/2025-12-01/p.json|2|malformed|duplicate key \"category\"\n");
+}
+
+// 2. A byte-order mark opening a file is not part of its first record, in every feed.
+TEST_F(ContractEdgesTest, ByteOrderMarkAtTheStartOfAFileIsIgnored) {
+    drop("orders", "2025-12-13", "o.json", kBom + order_json("ORD-1") + "\n" + order_json("ORD-2") + "\n");
+    chain({"extract_orders", "transform_orders"}, "2025-12-13");
+    EXPECT_EQ(dump("select order_id, line_no from staging.orders"), "ORD-1|1\nORD-2|2\n");
+    EXPECT_EQ(dump("select record from raw.orders where line_no = 1"), order_json("ORD-1") + "\n");
+
+    drop("customers", "2025-12-01", "c.json", kBom + customer_json("U1") + "\r\n" + customer_json("U2") + "\r\n");
+    chain({"extract_customers", "transform_customers"}, "2025-12-01");
+    EXPECT_EQ(count("select count(*) from staging.customers_changes"), 2);
+
+    drop("products", "2025-12-01", "p.json", kBom + "[" + product_json("P1") + "," + product_json("P2") + "]\n");
+    chain({"extract_products", "transform_products"}, "2025-12-01");
+    EXPECT_EQ(count("select count(*) from staging.products_snapshot"), 2);
+
+    drop("events", "2025-12-13", "e.csv", kBom + kEventsHeader + event_csv("E1") + event_csv("E2"));
+    chain({"extract_events", "transform_events"}, "2025-12-13");
+    EXPECT_EQ(dump("select event_id from staging.events"), "E1\nE2\n");
+
+    EXPECT_EQ(count("select count(*) from audit.bad_records"), 0) << bad("orders") << bad("customers")
+                                                                  << bad("products") << bad("events");
 }
 
 }  // namespace ecomm::testing
