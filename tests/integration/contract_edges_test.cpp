@@ -108,4 +108,24 @@ TEST_F(ContractEdgesTest, ByteOrderMarkAtTheStartOfAFileIsIgnored) {
                                                                   << bad("products") << bad("events");
 }
 
+// 3. A quoted field holding line breaks is one record: quarantined whole under its first line, and no line
+// inside it is read as a record even when it looks like one.
+TEST_F(ContractEdgesTest, QuotedFieldSpanningLinesIsOneQuarantinedRecord) {
+    drop("events", "2025-12-13", "e.csv",
+         kEventsHeader + event_csv("E1") +                                   // 2
+             "E2,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/a\n" +            // 3 opens a quoted page_url
+             event_csv("E3") +                                                // 4 inside the field
+             "b\",mobile,US\n" +                                            // 5 closes it
+             event_csv("E4") +                                                // 6
+             "E5,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/never closed,mobile,US\n" +  // 7
+             event_csv("E6") +                                                // 8
+             "E7,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/q,r\",mobile,US\n");          // 9
+    chain({"extract_events", "transform_events", "load_fact_events"}, "2025-12-13");
+    EXPECT_EQ(dump("select event_id, line_no from staging.events"), "E1|2\nE4|6\nE6|8\nE7|9\n");
+    EXPECT_EQ(dump("select line_no, reason, detail, record from audit.bad_records where feed = 'events'"),
+              "3|malformed|line break inside a quoted field (lines 3-5)|E2,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/a\n" +
+                  event_csv("E3") + "b\",mobile,US\n"
+              "7|malformed|quoted field not closed|E5,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/never closed,mobile,US\n");
+}
+
 }  // namespace ecomm::testing
