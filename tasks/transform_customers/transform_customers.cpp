@@ -133,8 +133,17 @@ void transform_customers(TaskContext& ctx) {
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
     if (db.scalar_int("select count(*) from (select 1 from raw.customers where load_date = $1::date limit 1) x",
-                      {ctx.date()}) == 0)
-        throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+                      {ctx.date()}) == 0) {
+        if (!extract_found_drop(db, "customers", ctx.date()))
+            throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+        // a re-delivered empty drop replaces the earlier delivery's changes (dq_checks' volume rule flags it)
+        long long removed =
+            db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()}).affected();
+        spdlog::warn("the customers drop for {} holds no record: {} staged changes of an earlier delivery removed",
+                     ctx.date(), with_commas(removed));
+        Quarantine("customers", ctx.date()).store(db, "transform");  // and its quarantined records
+        return;
+    }
 
     CopySpool changes;
     Quarantine quarantine("customers", ctx.date());

@@ -128,4 +128,67 @@ TEST_F(ContractEdgesTest, QuotedFieldSpanningLinesIsOneQuarantinedRecord) {
               "7|malformed|quoted field not closed|E5,U1,S1,page_view,2025-12-13T09:14:11Z,,\"/never closed,mobile,US\n");
 }
 
+// 4. Only a whole, valid snapshot closes the products it lacks.
+TEST_F(ContractEdgesTest, ASnapshotThatIsNotWholeClosesNothing) {
+    const std::vector<std::string> products = {"extract_products", "transform_products", "load_dim_product"};
+    const char* dim = "select product_id, category, valid_to::text, is_current::text from warehouse.dim_product";
+    drop("products", "2025-12-01", "a.json", "[" + product_json("P1") + ",\n" + product_json("P2") + "]\n");
+    drop("products", "2025-12-01", "b.json", "[" + product_json("P3") + ",\n" + product_json("P4") + "]\n");
+    chain(products, "2025-12-01");
+    const std::string before = dump(dim);
+    ASSERT_EQ(before, "P1|Shoes|infinity|true\nP2|Shoes|infinity|true\nP3|Shoes|infinity|true\nP4|Shoes|infinity|true\n");
+
+    // the second file cut off mid-array: the snapshot is rejected (exit 3, file and line named), nothing closes
+    drop("products", "2025-12-08", "a.json", "[" + product_json("P1", "Boots") + ",\n" + product_json("P2") + "]\n");
+    drop("products", "2025-12-08", "b.json", "[" + product_json("P3") + ",\n{\"product_id\":\"P4\",\"na");
+    RunResult r = run("extract_products", {"--date", "2025-12-08"});
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_NE(r.output.find("products/2025-12-08/b.json:2: the file ends inside"), std::string::npos) << r.output;
+    EXPECT_EQ(count("select count(*) from raw.products where load_date = '2025-12-08'"), 0);
+    run_ok("transform_products", {"--date", "2025-12-08"}, 99);
+    run_ok("load_dim_product", {"--date", "2025-12-08"});
+    EXPECT_EQ(dump(dim), before);
+
+    // an element that fails validation (P2: no price) or is not JSON at all: quarantined, its product stays current
+    drop("products", "2025-12-08", "b.json", "[" + product_json("P3") + "]\n");
+    drop("products", "2025-12-08", "a.json",
+         "[" + product_json("P1", "Boots") + ",\n" + R"({"product_id":"P2","name":"n","category":"c","active":true,)"
+         R"("updated_at":"2025-12-01T00:00:00Z"})" "]\n");
+    chain(products, "2025-12-08");
+    EXPECT_EQ(dump(dim), "P1|Boots|infinity|true\nP1|Shoes|2025-12-08 00:00:00+00|false\nP2|Shoes|infinity|true\n"
+                         "P3|Shoes|infinity|true\nP4|Shoes|2025-12-08 00:00:00+00|false\n");
+    EXPECT_EQ(bad("products"), "products/2025-12-08/a.json|2|missing_field|missing field \"price\"\n");
+    // an element that is not JSON still names its product: that product stays, the others missing close (P3)
+    drop("products", "2025-12-15", "a.json", "[" + product_json("P1", "Boots") + ",\n{\"product_id\":\"P2\",\"price\":1.0.0}]\n");
+    chain(products, "2025-12-15");
+    EXPECT_EQ(scalar("select string_agg(product_id, ',' order by product_id) from warehouse.dim_product where is_current"),
+              "P1,P2");
+    // an element whose product cannot be told at all: no product of the previous snapshot closes
+    drop("products", "2025-12-22", "a.json", "[" + product_json("P1", "Boots") + ",\n{\"price\":1.0.0}]\n");
+    chain(products, "2025-12-22");
+    EXPECT_EQ(scalar("select string_agg(product_id, ',' order by product_id) from warehouse.dim_product where is_current"),
+              "P1,P2");
+    EXPECT_EQ(count("select count(*) from staging.products_snapshot where snapshot_date = '2025-12-22' "
+                    "and carried_from is not null"),
+              1);
+
+    // a re-delivered empty snapshot: nothing closes, no earlier row stays behind, and the quality gate stops it
+    drop("products", "2025-12-22", "a.json", "[]\n");
+    chain({"extract_products", "transform_products", "load_dim_product"}, "2025-12-22");
+    EXPECT_EQ(count("select count(*) from staging.products_snapshot where snapshot_date = '2025-12-22'"), 0);
+    EXPECT_EQ(count("select count(*) from warehouse.dim_product where is_current"), 2);
+    RunResult dq = run("dq_checks", {"--date", "2025-12-22"});
+    EXPECT_EQ(dq.exit_code, 3) << dq.output;
+    EXPECT_EQ(scalar("select passed::text from audit.dq_results where rule = 'products_volume_min' "
+                     "and load_date = '2025-12-22'"),
+              "false");
+
+    // the customers feed: an empty re-delivery replaces the earlier delivery's changes
+    drop("customers", "2025-12-01", "c.json", customer_json("U1") + "\n");
+    chain({"extract_customers", "transform_customers"}, "2025-12-01");
+    drop("customers", "2025-12-01", "c.json", "");
+    chain({"extract_customers", "transform_customers"}, "2025-12-01");
+    EXPECT_EQ(count("select count(*) from staging.customers_changes where load_date = '2025-12-01'"), 0);
+}
+
 }  // namespace ecomm::testing
