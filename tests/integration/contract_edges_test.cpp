@@ -191,4 +191,26 @@ TEST_F(ContractEdgesTest, ASnapshotThatIsNotWholeClosesNothing) {
     EXPECT_EQ(count("select count(*) from staging.customers_changes where load_date = '2025-12-01'"), 0);
 }
 
+// 6. A version corrected in place (same key) refreshes the marts of every date of its facts.
+TEST_F(ContractEdgesTest, CorrectedDimensionVersionRefreshesTheMarts) {
+    const std::vector<std::string> products = {"extract_products", "transform_products", "load_dim_product"};
+    drop("products", "2025-12-01", "p.json", "[" + product_json("P1", "Shoes") + "]\n");
+    chain(products, "2025-12-01");
+    drop("orders", "2025-12-13", "o.json", order_json("ORD-1") + "\n");
+    chain({"extract_orders", "transform_orders", "load_dim_date", "load_fact_orders", "compute_daily_metrics"},
+          "2025-12-13");
+    const char* mart = "select order_date::text, category, revenue::text from marts.sales_by_category";
+    ASSERT_EQ(dump(mart), "2025-12-13|Shoes|10.00\n");
+    // the 1st's snapshot re-delivered with P1's category corrected: the same version, its key unchanged
+    const std::string key = scalar("select product_key from warehouse.fact_order_lines");
+    drop("products", "2025-12-01", "p.json", "[" + product_json("P1", "Boots") + "]\n");
+    chain(products, "2025-12-01");
+    EXPECT_EQ(scalar("select product_key from warehouse.fact_order_lines"), key);
+    EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where load_date = '2025-12-01' "
+                    "and business_date = '2025-12-13'"),
+              1);
+    run_ok("compute_daily_metrics", {"--date", "2025-12-01"});
+    EXPECT_EQ(dump(mart), "2025-12-13|Boots|10.00\n");
+}
+
 }  // namespace ecomm::testing
