@@ -1,9 +1,14 @@
 // Contract edges on a real PostgreSQL: hand-made inputs at the edges of docs/DATA_CONTRACT.md (duplicate JSON
 // keys, byte-order marks, line breaks in quoted CSV fields, partial snapshots, locale-independent tie-breaks,
 // corrected dimension versions, re-delivered events, signals and retries, quarantine reprocessing).
+#include <chrono>
+#include <future>
+#include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "common/errors.hpp"
 #include "harness.hpp"
 
 namespace ecomm::testing {
@@ -211,6 +216,49 @@ TEST_F(ContractEdgesTest, CorrectedDimensionVersionRefreshesTheMarts) {
               1);
     run_ok("compute_daily_metrics", {"--date", "2025-12-01"});
     EXPECT_EQ(dump(mart), "2025-12-13|Boots|10.00\n");
+}
+
+// 8. SIGTERM's handler cancels the running statement of every connection the task holds, not only the newest.
+TEST_F(ContractEdgesTest, SignalCancelsTheStatementOnEveryConnection) {
+    Connection main_conn(dsn_, "contract_edges_main");
+    auto sleeping = std::async(std::launch::async, [&] {
+        auto started = std::chrono::steady_clock::now();
+        std::string sqlstate;
+        try {
+            main_conn.exec("select pg_sleep(30)");
+        } catch (const DbError& e) {
+            sqlstate = e.sqlstate();
+        }
+        return std::make_pair(sqlstate, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    });
+    Connection reader(dsn_, "contract_edges_reader");  // the newest connection, idle
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    Connection::cancel_from_signal();
+    auto [sqlstate, seconds] = sleeping.get();
+    EXPECT_EQ(sqlstate, "57014");  // query_canceled
+    EXPECT_LT(seconds, 10.0);
+}
+
+// 8. Two tasks inserting the same key at once, a deadlock or a serialization failure: worth a retry (exit 1).
+TEST_F(ContractEdgesTest, UniqueViolationDeadlockAndSerializationFailuresAreRetryable) {
+    db().exec("create table contract_keys (k int primary key)");
+    db().exec("insert into contract_keys values (1)");
+    try {
+        db().exec("insert into contract_keys values (1)");
+        FAIL() << "no unique violation";
+    } catch (const DbError& e) {
+        EXPECT_EQ(e.sqlstate(), "23505");
+        EXPECT_EQ(e.code(), ExitCode::retry);
+    }
+    for (const char* state : {"40P01", "40001"}) {
+        try {
+            db().exec(std::string("do $$ begin raise exception 'x' using errcode = '") + state + "'; end $$");
+            FAIL() << "no error";
+        } catch (const DbError& e) {
+            EXPECT_EQ(e.sqlstate(), state);
+            EXPECT_EQ(e.code(), ExitCode::retry);
+        }
+    }
 }
 
 }  // namespace ecomm::testing
