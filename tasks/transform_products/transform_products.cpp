@@ -168,7 +168,7 @@ void transform_products(TaskContext& ctx) {
         "price, supplier_id, active, updated_at, source_file, line_no) "
         "select distinct on (product_id) $1::date, product_id, name, category, subcategory, brand, price, "
         "supplier_id, active, updated_at, source_file, line_no "
-        "from products_in order by product_id, updated_at desc, source_file desc, line_no desc",
+        "from products_in order by product_id, updated_at desc, source_file collate \"C\" desc, line_no desc",
         {ctx.date()});
     const long long carried = carry_forward_quarantined(db, ctx.date(), quarantined_ids, unknown_product_quarantined);
     ctx.counts.rows_read = read;

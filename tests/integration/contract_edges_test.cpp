@@ -261,4 +261,30 @@ TEST_F(ContractEdgesTest, UniqueViolationDeadlockAndSerializationFailuresAreRetr
     }
 }
 
+// 5. "The later file name" is byte order whatever the server's locale: a.json comes after B.json ('a' is 0x61,
+// 'B' 0x42), where en_US.UTF-8 would put B.json last. scripts/run-tests runs these on an en_US.UTF-8 cluster too.
+TEST_F(ContractEdgesTest, TieBreakOnFileNameIsByteOrderForOrders) {
+    std::cerr << "server collation: " << scalar("select datcollate from pg_database where datname = current_database()")
+              << "\n";
+    const std::string same_time = "2025-12-13T10:00:00Z";
+    drop("orders", "2025-12-13", "B.json",
+         order_json("ORD-1", same_time, R"([{"product_id":"P1","quantity":1,"unit_price":20.00}])") + "\n");
+    drop("orders", "2025-12-13", "a.json", order_json("ORD-1", same_time) + "\n");
+    chain({"extract_orders", "transform_orders"}, "2025-12-13");
+    EXPECT_EQ(dump("select source_file, revenue::text from staging.orders"), "orders/2025-12-13/a.json|10.00\n");
+}
+
+TEST_F(ContractEdgesTest, TieBreakOnFileNameIsByteOrderForProductsAndCustomers) {
+    drop("products", "2025-12-01", "B.json", "[" + product_json("P1", "Boots") + "]\n");
+    drop("products", "2025-12-01", "a.json", "[" + product_json("P1", "Shoes") + "]\n");
+    chain({"extract_products", "transform_products", "load_dim_product"}, "2025-12-01");
+    EXPECT_EQ(dump("select category from warehouse.dim_product"), "Shoes\n");
+
+    drop("customers", "2025-12-01", "B.json", customer_json("U1", "business") + "\n");
+    drop("customers", "2025-12-01", "a.json", customer_json("U1", "premium") + "\n");
+    chain({"extract_customers", "transform_customers", "load_dim_customer"}, "2025-12-01");
+    EXPECT_EQ(dump("select segment from warehouse.dim_customer"), "premium\n");
+    EXPECT_EQ(dump("select source_file from private.customer_pii"), "customers/2025-12-01/a.json\n");
+}
+
 }  // namespace ecomm::testing
