@@ -287,4 +287,38 @@ TEST_F(ContractEdgesTest, TieBreakOnFileNameIsByteOrderForProductsAndCustomers) 
     EXPECT_EQ(dump("select source_file from private.customer_pii"), "customers/2025-12-01/a.json\n");
 }
 
+// 9. Quarantined records re-validated with the current rules after a rule or producer fix: those that now pass
+// reach staging through the normal merge (the newest state still wins), the rest stay, and a rerun changes nothing.
+TEST_F(ContractEdgesTest, ReprocessQuarantineMovesRecordsThatNowPassAndKeepsTheRest) {
+    drop("orders", "2025-12-13", "o.json",
+         order_json("ORD-1", "2025-12-13T12:00:00Z") + "\n" + "{\"order_id\":\"ORD-BAD\",\n");
+    chain({"extract_orders", "transform_orders"}, "2025-12-13");
+    // what an earlier rule quarantined: at extract (a BOM-prefixed line, as before the BOM rule), and at
+    // transform a raw record (ORD-1 in an older state: it must not win over the newer one)
+    const std::string older = order_json("ORD-1", "2025-12-13T08:00:00Z");
+    db().exec("insert into audit.bad_records (load_date, feed, stage, source_file, line_no, reason, detail, record) values "
+              "('2025-12-13', 'orders', 'extract', 'orders/2025-12-13/p.json', 1, 'malformed', 'old rule', $1), "
+              "('2025-12-13', 'orders', 'transform', 'orders/2025-12-13/p.json', 2, 'invalid_value', 'old rule', $2)",
+              {order_json("ORD-2"), older});
+    db().exec("insert into raw.orders (load_date, source_file, line_no, record) values "
+              "('2025-12-13', 'orders/2025-12-13/p.json', 2, $1)", {older});
+    run_ok("reprocess_quarantine", {"--date", "2025-12-13", "--feed", "orders"});
+    const char* state =
+        "select order_id, updated_at::text, source_file, line_no::text from staging.orders";
+    EXPECT_EQ(dump(state), "ORD-1|2025-12-13 12:00:00+00|orders/2025-12-13/o.json|1\n"
+                           "ORD-2|2025-12-13 09:15:02+00|orders/2025-12-13/p.json|1\n");
+    EXPECT_EQ(bad("orders"), "orders/2025-12-13/o.json|2|malformed|not valid JSON: The JSON document has "
+                             "an improper structure: missing or superfluous commas, braces, missing keys, etc.\n");
+    EXPECT_EQ(count("select count(*) from raw.orders where source_file = 'orders/2025-12-13/p.json'"), 2);
+    EXPECT_EQ(dump("select status, rows_read::text, rows_written::text, rows_quarantined::text from audit.task_runs "
+                   "where task = 'reprocess_quarantine'"),
+              "succeeded|3|2|1\n");
+    const std::string once = dump(state) + dump("select * from raw.orders") + bad("orders");
+    run_ok("reprocess_quarantine", {"--date", "2025-12-13", "--feed", "orders"});
+    EXPECT_EQ(dump(state) + dump("select * from raw.orders") + bad("orders"), once);
+    // bad usage is exit 2
+    run_ok("reprocess_quarantine", {"--date", "2025-12-13", "--feed", "shoes"}, 2);
+    run_ok("reprocess_quarantine", {"--date", "2025-12-13", "--feed", "orders", "--reason", "whatever"}, 2);
+}
+
 }  // namespace ecomm::testing
