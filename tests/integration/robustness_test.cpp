@@ -123,6 +123,22 @@ protected:
         return feed + "/" + kDate + "/" + file;
     }
 
+    // Records one input starting at `line` (advanced past it) and returns its text, mutated when asked (never
+    // into a blank line or one starting with a line break: those would not be a record at all).
+    std::string append_record(const std::string& feed, const std::string& file, long& line, const std::string& rec,
+                              bool mutate, bool csv) {
+        Input in{feed, lineage(feed, file), line, line, mutate};
+        std::string text = rec;
+        if (mutate) {
+            do text = mut.mutate(rec, csv);
+            while (is_blank(text) || text.find('\n') == 0);
+        }
+        in.last_line = line + count_lines(text) - 1;
+        line = in.last_line + 1;
+        inputs.push_back(in);
+        return text;
+    }
+
     // NDJSON: records mutated in place, one per line (a line break mutation makes it two)
     void mutate_ndjson(const std::string& feed) {
         for (const auto& entry : fs::directory_iterator(day(feed))) {
@@ -130,19 +146,8 @@ protected:
             if (name == "_SUCCESS") continue;
             std::string out;
             long line = 1;
-            for (const std::string& rec : split_lines(read_all(entry.path()))) {
-                Input in{feed, lineage(feed, name), line, line, false};
-                std::string text = rec;
-                if (mut.chance(0.3)) {
-                    do text = mut.mutate(rec, false);
-                    while (is_blank(text) || text.find('\n') == 0);
-                    in.mutated = true;
-                }
-                in.last_line = line + count_lines(text) - 1;
-                line = in.last_line + 1;
-                out += text + "\n";
-                inputs.push_back(in);
-            }
+            for (const std::string& rec : split_lines(read_all(entry.path())))
+                out += append_record(feed, name, line, rec, mut.chance(0.3), false) + "\n";
             write_all(entry.path(), out);
         }
     }
@@ -166,19 +171,8 @@ protected:
             long line = 2;
             const size_t end = std::min(lines.size(), start + 4);
             const bool mutate_last = mut.chance(0.9);
-            for (size_t k = start; k < end; ++k) {
-                Input in{"events", lineage("events", name), line, line, false};
-                std::string text = lines[k];
-                if (k + 1 == end && mutate_last) {
-                    do text = mut.mutate(lines[k], true);
-                    while (is_blank(text) || text.find('\n') == 0);
-                    in.mutated = true;
-                }
-                in.last_line = line + count_lines(text) - 1;
-                line = in.last_line + 1;
-                out += text + "\n";
-                inputs.push_back(in);
-            }
+            for (size_t k = start; k < end; ++k)
+                out += append_record("events", name, line, lines[k], k + 1 == end && mutate_last, true) + "\n";
             write_all(day("events") / name, out);
         }
     }
