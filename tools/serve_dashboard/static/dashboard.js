@@ -207,7 +207,7 @@ function renderDurations(rows) {
 
 function renderQuality(rules) {
   table("table-quality", [
-    { label: "rule", value: (r) => escape(r.rule) + `<br><span class="muted">${escape(r.feed)} · ${escape(r.dimension)} · ${escape(r.load_date)}</span>` },
+    { label: "rule", value: (r) => escape(r.rule) + ` <span class="muted">${escape(r.dimension)} · ${escape(r.load_date)}</span>` },
     { label: "observed", value: (r) => (r.observed === null ? "–" : escape(r.observed) + " " + escape(r.unit)), cls: "num" },
     { label: "threshold", value: (r) => `${escape(r.comparison)} ${escape(r.threshold)}`, cls: "num" },
     { label: "severity", value: (r) => escape(r.severity) },
