@@ -3,10 +3,7 @@
 with
 
 bounds as (
-    select
-        coalesce($1::date, coalesce($2::date, m.last_date) - 29) as from_date,
-        coalesce($2::date, least($1::date + 365, m.last_date), m.last_date) as to_date
-    from (select max(order_date) as last_date from marts.daily_sales) m
+    select * from warehouse.date_window($1::date, $2::date, (select max(order_date) from marts.daily_sales))
 ),
 
 per_category as (
