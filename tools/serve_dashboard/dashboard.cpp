@@ -182,6 +182,8 @@ public:
             auto fresh = std::make_unique<Connection>(config_.dsn, "serve_dashboard");
             fresh->exec("set default_transaction_read_only = on");
             fresh->exec("set statement_timeout = " + std::to_string(config_.statement_timeout_ms));
+            // small bounded queries: compiling one with JIT costs more than running it
+            fresh->exec("set jit = off");
             if (!config_.role.empty()) fresh->exec("set role " + fresh->quote_identifier(config_.role));
             conn = std::move(fresh);
         }
