@@ -4,6 +4,7 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -313,19 +314,26 @@ int serve(const Config& config) {
                       config.port);
         return to_int(ExitCode::usage);
     }
-    std::thread stopper([&svr, signals] {
+    std::atomic<bool> signalled{false};
+    std::thread stopper([&svr, &signalled, signals] {
         int sig = 0;
         sigwait(&signals, &sig);
+        signalled = true;
         spdlog::info("signal {}: stopping", sig);
         svr.stop();
     });
     spdlog::info("serving the dashboard on http://{}:{}/ (pages from {}, queries from {}/dashboard)", config.listen,
                  config.port, config.static_dir, config.sql_dir);
     svr.listen_after_bind();
-    // listen ended without a signal (a socket error): wake the stopper so it can be joined
-    if (svr.is_running() == false) pthread_kill(stopper.native_handle(), SIGTERM);
+    if (signalled) {
+        stopper.join();
+        return to_int(ExitCode::ok);
+    }
+    // listen ended on its own (a socket error): wake the stopper so it can be joined, and say so
+    pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
-    return to_int(ExitCode::ok);
+    spdlog::error("the server stopped listening on {}:{} without being asked to", config.listen, config.port);
+    return to_int(ExitCode::retry);
 }
 
 }  // namespace ecomm::dashboard
