@@ -4,7 +4,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps build db migrate demo test unit integration dag-test bench airflow airflow-venv up down logs clean
+.PHONY: all deps build db migrate demo test unit integration dag-test bench airflow airflow-venv up down logs docker-demo \
+	clean
 
 all: build
 
@@ -39,6 +40,9 @@ airflow: db airflow-venv
 up:
 	test -f .env || cp .env.example .env
 	docker compose up -d --build
+# a week of generated data into the stack's landing zone, loaded by the stack's Airflow (after `make up`)
+docker-demo:
+	scripts/docker-demo
 down:
 	docker compose down
 logs:
