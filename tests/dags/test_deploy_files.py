@@ -26,6 +26,7 @@ from conftest import AIRFLOW, REPO, airflow_env
 COMPOSE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 DOCKERFILE = REPO / "Dockerfile"
+WAREHOUSE_DOCKERFILE = REPO / "docker" / "warehouse-db" / "Dockerfile"
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor"}
 OUR_IMAGE = "ecomm-warehouse-airflow:latest"
 
@@ -70,9 +71,15 @@ def test_compose_services_and_images(compose):
         assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
         assert services[name]["environment"]["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == \
             "http://airflow-apiserver:8080/execution/"
-    assert services["airflow-init"]["build"] == "."
-    assert services["warehouse-db"]["image"].startswith("postgres:15")
-    assert services["airflow-db"]["image"].startswith("postgres:15")
+    # the base images are variables whose defaults are the official images
+    build = services["airflow-init"]["build"]
+    assert build["context"] == "."
+    assert build["args"] == {"AIRFLOW_IMAGE": f"${{AIRFLOW_IMAGE:-apache/airflow:{pinned_airflow()}}}",
+                             "DEBIAN_IMAGE": "${DEBIAN_IMAGE:-debian:12}"}
+    assert services["warehouse-db"]["image"] == "ecomm-warehouse-db:latest"
+    assert services["warehouse-db"]["build"] == {"context": "docker/warehouse-db",
+                                                 "args": {"POSTGRES_IMAGE": "${POSTGRES_IMAGE:-postgres:15-bookworm}"}}
+    assert services["airflow-db"]["image"] == "${POSTGRES_IMAGE:-postgres:15-bookworm}"
     assert services["pgadmin"]["image"].startswith("dpage/pgadmin4:")
     # the metadata database is not the warehouse
     assert "@airflow-db:" in services["airflow-scheduler"]["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
@@ -221,11 +228,21 @@ def test_the_demo_runs_only_commands_that_exist():
     assert airflow_subcommand_exists(["dags", "unpause"])
 
 
+def dockerfile_stages(path: Path) -> list[tuple[str, str]]:
+    """(base image with its ARG default substituted, stage name) per FROM."""
+    text = path.read_text()
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)$", text, re.M))
+    stages = re.findall(r"^FROM\s+\$\{(\w+)\}(?:\s+AS\s+(\w+))?", text, re.M)
+    assert len(stages) == len(re.findall(r"^FROM ", text, re.M)), f"{path}: a base image is not an ARG"
+    return [(args[arg], name) for arg, name in stages]
+
+
 def test_dockerfile_builds_like_ci():
     text = DOCKERFILE.read_text()
-    stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", text, re.M)
+    stages = dockerfile_stages(DOCKERFILE)
     assert stages[0] == ("debian:12", "build")
     assert stages[1] == (f"apache/airflow:{pinned_airflow()}", "runtime")
+    assert dockerfile_stages(WAREHOUSE_DOCKERFILE) == [("postgres:15-bookworm", "")]
     assert re.search(r"^RUN scripts/install-deps\b", text, re.M)
     assert re.search(r"/tmp/install-deps --runtime", text)
     # the Makefile's configure flags and build command
