@@ -1,5 +1,6 @@
 # The warehouse's Airflow image: the task executables, their runtime libraries, the SQL and the DAG on top of
-# the official Airflow 3 image. Built and run by docker-compose.yml (`make up`).
+# the official Airflow 3 image. Built and run by docker-compose.yml (`make up`); needs BuildKit (the default of
+# Docker 23 and later and of Compose v2) for the cache mount.
 # The base images are build arguments whose defaults are the official images; CI passes stand-ins built
 # without a registry (tests/docker/, `make test-docker`).
 ARG DEBIAN_IMAGE=debian:12
@@ -11,7 +12,10 @@ WORKDIR /src
 COPY scripts/install-deps scripts/install-deps
 RUN scripts/install-deps && rm -rf /var/lib/apt/lists/*
 COPY . .
-RUN cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMM_BUILD_TESTS=OFF \
+# ccache in a BuildKit cache mount: a rebuild after a source change compiles only what changed
+RUN --mount=type=cache,target=/root/.cache/ccache \
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DECOMM_BUILD_TESTS=OFF \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
  && cmake --build build \
  && cmake --install build --prefix /opt/ecomm
 

@@ -4,8 +4,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps build db migrate demo test unit integration dag-test bench airflow airflow-venv up down logs docker-demo \
-	clean
+.PHONY: all deps docker-deps build db migrate demo test test-docker unit integration dag-test bench airflow airflow-venv \
+	up down logs docker-demo clean
 
 all: build
 
@@ -29,6 +29,14 @@ airflow-venv: deps
 
 test: build airflow-venv
 	scripts/run-tests
+
+docker-deps:
+	scripts/install-deps --docker
+
+# the Docker image and the compose stack for real, on a private engine with locally built base images
+# (tests/docker/run; caches in /var/cache/ecomm-docker, ECOMM_DOCKER_CACHE overrides)
+test-docker: docker-deps
+	tests/docker/run
 
 bench: db
 	bench/run
