@@ -4,8 +4,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps docker-deps build db migrate demo test test-docker unit integration dag-test bench airflow airflow-venv \
-	up down logs docker-demo clean
+.PHONY: all deps docker-deps build db migrate demo dashboard test test-docker unit integration dag-test bench \
+	airflow airflow-venv up down logs docker-demo clean
 
 all: build
 
@@ -23,6 +23,11 @@ db: build
 
 demo: db
 	scripts/demo
+
+# the monitoring dashboard against the local database, on http://localhost:5000 (DASHBOARD_PORT to change)
+DASHBOARD_PORT ?= 5000
+dashboard: db
+	$(PG_ENV) && exec $(BUILD)/bin/serve_dashboard --port $(DASHBOARD_PORT)
 
 airflow-venv: deps
 	scripts/setup-airflow
