@@ -4,7 +4,8 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps build db migrate demo dashboard test unit integration dag-test bench airflow airflow-venv up down logs clean
+.PHONY: all deps docker-deps build db migrate demo dashboard test test-docker unit integration dag-test bench \
+	airflow airflow-venv up down logs docker-demo clean
 
 all: build
 
@@ -34,6 +35,14 @@ airflow-venv: deps
 test: build airflow-venv
 	scripts/run-tests
 
+docker-deps:
+	scripts/install-deps --docker
+
+# the Docker image and the compose stack for real, on a private engine with locally built base images
+# (tests/docker/run; caches in /var/cache/ecomm-docker, ECOMM_DOCKER_CACHE overrides)
+test-docker: docker-deps
+	tests/docker/run
+
 bench: db
 	bench/run
 
@@ -44,6 +53,9 @@ airflow: db airflow-venv
 up:
 	test -f .env || cp .env.example .env
 	docker compose up -d --build
+# a week of generated data into the stack's landing zone, loaded by the stack's Airflow (after `make up`)
+docker-demo:
+	scripts/docker-demo
 down:
 	docker compose down
 logs:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from decimal import Decimal, InvalidOperation
+import sys
 
 import pytest
 
-from conftest import Warehouse, dags_test, generate_data, require_executables
+from conftest import REPO, Warehouse, dags_test, generate_data, require_executables
+
+sys.path.insert(0, str(REPO / "tests" / "docker"))
+from check_stack import as_values  # noqa: E402  (the marts-to-oracle row comparison the live Docker test uses)
 
 DAYS = ["2025-12-15", "2025-12-16", "2025-12-17"]
 FEEDS = ["orders", "events", "products", "customers"]
@@ -94,15 +97,6 @@ def test_each_task_ran_once_for_its_date_with_the_airflow_run_id(loaded):
         for task in ran:
             assert recorded[task] == (day, "succeeded"), f"{day} {task}: {recorded[task]}"
         assert len(rows.splitlines()) == len(recorded), "a task ran twice (retried?)"
-
-
-def as_values(row: list[str]) -> tuple:
-    def value(text: str):
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            return text
-    return tuple(value(field) for field in row)
 
 
 def test_marts_equal_the_oracle(loaded, data_dir):

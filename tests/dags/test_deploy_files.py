@@ -1,9 +1,11 @@
-"""Static checks of the Docker deployment (no Docker engine here): compose file, .env.example, Dockerfile.
+"""Static checks of the Docker deployment: compose file, .env.example, Dockerfiles, the in-stack demo.
 
-What can be checked without building: the compose services, images, ports, volumes and health checks; that
-every command the stack runs exists (Airflow subcommands against the pinned Airflow in .venv, the project's
-executables against the CMake task list and the build); that the Dockerfile builds the way CI does and that
-the runtime stage carries every shared library the executables link.
+`make test-docker` (tests/docker/run) builds the images and runs the stack for real, with stand-ins for the
+official base images; these checks cover what that run cannot see or would see only as a late failure: the
+compose services, images and their official defaults, ports, volumes and health checks; that every command
+the stack and the demo run exists (Airflow subcommands and options against the pinned Airflow in .venv, the
+project's executables against the CMake task list and the build); that the Dockerfile builds the way CI does
+and that the runtime stage carries every shared library the executables link.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from conftest import AIRFLOW, REPO, airflow_env
 COMPOSE = REPO / "docker-compose.yml"
 ENV_EXAMPLE = REPO / ".env.example"
 DOCKERFILE = REPO / "Dockerfile"
+WAREHOUSE_DOCKERFILE = REPO / "docker" / "warehouse-db" / "Dockerfile"
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor"}
 OUR_IMAGE = "ecomm-warehouse-airflow:latest"
 
@@ -67,12 +70,20 @@ def test_compose_services_and_images(compose):
     assert set(services) == {"warehouse-db", "airflow-db", "pgadmin", "dashboard"} | AIRFLOW_SERVICES
     for name in AIRFLOW_SERVICES:
         assert services[name]["image"] == OUR_IMAGE
-        assert services[name]["build"] == "."
+        # built once, by the init service; the others run its image (parallel builds of one tag would clash)
+        assert ("build" in services[name]) == (name == "airflow-init"), name
         assert services[name]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "LocalExecutor"
         assert services[name]["environment"]["AIRFLOW__CORE__EXECUTION_API_SERVER_URL"] == \
             "http://airflow-apiserver:8080/execution/"
-    assert services["warehouse-db"]["image"].startswith("postgres:15")
-    assert services["airflow-db"]["image"].startswith("postgres:15")
+    # the base images are variables whose defaults are the official images
+    build = services["airflow-init"]["build"]
+    assert build["context"] == "."
+    assert build["args"] == {"AIRFLOW_IMAGE": f"${{AIRFLOW_IMAGE:-apache/airflow:{pinned_airflow()}}}",
+                             "DEBIAN_IMAGE": "${DEBIAN_IMAGE:-debian:12}"}
+    assert services["warehouse-db"]["image"] == "ecomm-warehouse-db:latest"
+    assert services["warehouse-db"]["build"] == {"context": "docker/warehouse-db",
+                                                 "args": {"POSTGRES_IMAGE": "${POSTGRES_IMAGE:-postgres:15-bookworm}"}}
+    assert services["airflow-db"]["image"] == "${POSTGRES_IMAGE:-postgres:15-bookworm}"
     assert services["pgadmin"]["image"].startswith("dpage/pgadmin4:")
     # the metadata database is not the warehouse
     assert "@airflow-db:" in services["airflow-scheduler"]["environment"]["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
@@ -94,7 +105,7 @@ def test_compose_dashboard_service(compose):
     """The dashboard: our image, serve_dashboard (built, and installed where the entrypoint says) on 0.0.0.0:5000,
     healthy when /healthz is, started once the warehouse is up and migrated."""
     dashboard = compose["services"]["dashboard"]
-    assert dashboard["image"] == OUR_IMAGE and dashboard["build"] == "."
+    assert dashboard["image"] == OUR_IMAGE and "build" not in dashboard  # airflow-init builds the image
     assert dashboard["entrypoint"] == ["/opt/ecomm/bin/serve_dashboard"]
     assert os.access(bin_dir() / "serve_dashboard", os.X_OK), f"serve_dashboard not built in {bin_dir()}"
     command = dashboard["command"]
@@ -121,14 +132,28 @@ def test_compose_health_checks_and_start_order(compose):
         if name != "airflow-init":
             assert depends["airflow-init"]["condition"] == "service_completed_successfully"
     assert services["airflow-scheduler"]["environment"]["AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK"] == "true"
+    # the databases' checks go over TCP: the postgres image's temporary init server answers on the socket only
+    for name in ("warehouse-db", "airflow-db"):
+        assert "pg_isready -h 127.0.0.1 " in services[name]["healthcheck"]["test"][1], name
+
+
+def test_compose_airflow_services_share_their_keys(compose):
+    """One api secret key (the UI's log fetch from a worker), one JWT secret, one Fernet key, from .env."""
+    for key in ("AIRFLOW__API__SECRET_KEY", "AIRFLOW__API_AUTH__JWT_SECRET", "AIRFLOW__CORE__FERNET_KEY"):
+        values = {compose["services"][name]["environment"][key] for name in AIRFLOW_SERVICES}
+        assert len(values) == 1 and next(iter(values)).startswith("${"), (key, values)
 
 
 def test_compose_volumes(compose):
     named = set(compose["volumes"])
     used = set()
+    data_source = "${ECOMM_DATA_HOST_DIR:-./data}"
     for name, service in compose["services"].items():
         for volume in service.get("volumes", []):
-            source, target = volume.split(":")[:2]
+            if volume.startswith(data_source + ":"):
+                source, target = "./data", volume[len(data_source) + 1:].split(":")[0]
+            else:
+                source, target = volume.split(":")[:2]
             if source.startswith("."):
                 assert (REPO / source).resolve().is_relative_to(REPO), volume
             else:
@@ -136,9 +161,11 @@ def test_compose_volumes(compose):
     assert used == named  # every named volume declared is used, and the other way round
     mounts = {v.split(":")[1] for v in compose["services"]["warehouse-db"]["volumes"]}
     assert "/var/lib/postgresql/data" in mounts
-    airflow_mounts = {v.split(":")[0]: v.split(":")[1] for v in compose["services"]["airflow-scheduler"]["volumes"]}
+    airflow_mounts = {v.rsplit(":", 2)[0] if v.endswith(":ro") else v.rsplit(":", 1)[0]:
+                      v.split(":")[-2] if v.endswith(":ro") else v.split(":")[-1]
+                      for v in compose["services"]["airflow-scheduler"]["volumes"]}
     assert airflow_mounts["./dags"] == "/opt/airflow/dags"
-    assert airflow_mounts["./data"] == compose["services"]["airflow-scheduler"]["environment"]["ECOMM_DATA_DIR"]
+    assert airflow_mounts[data_source] == compose["services"]["airflow-scheduler"]["environment"]["ECOMM_DATA_DIR"]
 
 
 def test_env_example_covers_compose_and_holds_no_secrets(env_example):
@@ -186,9 +213,14 @@ def test_every_command_the_stack_runs_exists(compose):
     for name in AIRFLOW_SERVICES - {"airflow-init"}:
         command = services[name]["command"]
         assert airflow_subcommand_exists(shlex.split(command)), f"{name}: `airflow {command}` does not exist"
-    # the init script: every line is an airflow command, a project executable or a shell/python builtin
-    script = services["airflow-init"]["command"][1]
-    assert services["airflow-init"]["entrypoint"] == "/bin/bash"
+    # the init script runs through the image's entrypoint (which waits for the metadata database), as root so
+    # it can hand the landing folder Docker created as root to the Airflow uid
+    init = services["airflow-init"]
+    assert "entrypoint" not in init and init["command"][:2] == ["bash", "-c"]
+    assert init["user"] == "0:0"
+    script = init["command"][2]
+    assert re.search(r'^chown "\$\$\{AIRFLOW_UID\}:0" /opt/ecomm/data ', script, re.M)
+    assert "psycopg2.connect(" in script  # waits for the warehouse, bounded
     executables = set(re.findall(r"/opt/ecomm/bin/(\w+)", script))
     assert executables == {"migrate"}
     assert executables <= task_executables()
@@ -205,11 +237,36 @@ def test_every_command_the_stack_runs_exists(compose):
     assert not airflow_subcommand_exists(["no-such-command"])  # the check can fail
 
 
+def test_the_demo_runs_only_commands_that_exist():
+    """scripts/docker-demo: generate_data's options (read from its --help), the Airflow subcommands and options."""
+    demo = (REPO / "scripts" / "docker-demo").read_text()
+    generate = re.search(r"in_stack generate_data (.*?)\n(?!\s)", demo, re.S).group(1)
+    help_text = subprocess.run([str(bin_dir() / "generate_data"), "--help"], capture_output=True, text=True,
+                               check=True).stdout
+    for option in re.findall(r"(--[a-z-]+)", generate):
+        assert re.search(rf"^\s+{option}\b", help_text, re.M), f"generate_data has no {option}"
+    backfill = re.search(r"in_stack airflow backfill create (.*?)\n(?!\s)", demo, re.S).group(1)
+    backfill_help = airflow_help("backfill", "create")
+    for option in re.findall(r"(--[a-z-]+)", backfill):
+        assert option in backfill_help, f"airflow backfill create has no {option}"
+    assert airflow_subcommand_exists(["dags", "unpause"])
+
+
+def dockerfile_stages(path: Path) -> list[tuple[str, str]]:
+    """(base image with its ARG default substituted, stage name) per FROM."""
+    text = path.read_text()
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)$", text, re.M))
+    stages = re.findall(r"^FROM\s+\$\{(\w+)\}(?:\s+AS\s+(\w+))?", text, re.M)
+    assert len(stages) == len(re.findall(r"^FROM ", text, re.M)), f"{path}: a base image is not an ARG"
+    return [(args[arg], name) for arg, name in stages]
+
+
 def test_dockerfile_builds_like_ci():
     text = DOCKERFILE.read_text()
-    stages = re.findall(r"^FROM\s+(\S+)(?:\s+AS\s+(\w+))?", text, re.M)
+    stages = dockerfile_stages(DOCKERFILE)
     assert stages[0] == ("debian:12", "build")
     assert stages[1] == (f"apache/airflow:{pinned_airflow()}", "runtime")
+    assert dockerfile_stages(WAREHOUSE_DOCKERFILE) == [("postgres:15-bookworm", "")]
     assert re.search(r"^RUN scripts/install-deps\b", text, re.M)
     assert re.search(r"/tmp/install-deps --runtime", text)
     # the Makefile's configure flags and build command
@@ -229,6 +286,14 @@ def test_dockerfile_builds_like_ci():
     # the build context leaves out local builds, the venv, data and secrets
     ignored = (REPO / ".dockerignore").read_text().split()
     assert {"build", "build-*", ".venv", ".local", "data", ".env", ".git"} <= set(ignored)
+
+
+def test_checkouts_keep_lf_line_endings():
+    """A Windows checkout must not turn the scripts' shebangs into `bash\\r` (the image runs them)."""
+    for path in ("scripts/install-deps", "tests/docker/postgres/docker-entrypoint.sh", "tests/docker/airflow/entrypoint"):
+        result = subprocess.run(["git", "check-attr", "eol", "--", path], cwd=REPO, capture_output=True, text=True,
+                                check=True)
+        assert result.stdout.strip().endswith("eol: lf"), result.stdout
 
 
 def runtime_packages() -> set[str]:
