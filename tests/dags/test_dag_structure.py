@@ -20,7 +20,7 @@ TASKS = (
     + [f"transform_{f}" for f in FEEDS]
     + ["dq_checks"] + DIMENSIONS + FACTS + ["compute_daily_metrics"]
 )
-TOOLS = {"migrate", "generate_data"}  # executables that are not DAG nodes
+TOOLS = {"migrate", "generate_data", "reprocess_quarantine"}  # executables that are not DAG nodes
 
 EXPECTED_UPSTREAM = {
     **{f"extract_{f}": set() for f in FEEDS},
