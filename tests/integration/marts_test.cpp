@@ -510,16 +510,21 @@ protected:
                   "");
     }
 
+    // Every day in date order, then the marts and the query pack against the oracle.
+    void load_all_days_and_compare() {
+        for (int i = 0; i < days; ++i) {
+            run_day(day(i));
+            if (HasFatalFailure()) return;
+        }
+        load_oracle();
+        expect_marts_match_oracle();
+        expect_queries_match_oracle();
+    }
 };
 
 TEST_F(MartsEndToEndTest, SevenDaysMatchTheOracleRerunChangesNothingReverseOrderAgrees) {
-    for (int i = 0; i < days; ++i) {
-        run_day(day(i));
-        if (HasFatalFailure()) return;
-    }
-    load_oracle();
-    expect_marts_match_oracle();
-    expect_queries_match_oracle();
+    load_all_days_and_compare();
+    if (HasFatalFailure()) return;
     EXPECT_EQ(count("select count(*) from warehouse.daily_metrics"), days);
     EXPECT_EQ(count("select count(*) from warehouse.daily_metrics where fact_orders = 0 or fact_events = 0"), 0);
     // each day's orders went into a sub-partition of their own (the bulk path) for both fact tables
@@ -556,13 +561,8 @@ protected:
 };
 
 TEST_F(MartsShopDayTest, ShuffledUuidDaysWithLateCustomersMatchTheOracle) {
-    for (int i = 0; i < days; ++i) {
-        run_day(day(i));
-        if (HasFatalFailure()) return;
-    }
-    load_oracle();
-    expect_marts_match_oracle();
-    expect_queries_match_oracle();
+    load_all_days_and_compare();
+    if (HasFatalFailure()) return;
     // most customers who ordered on the first day were not in its customers feed
     EXPECT_GT(count("select count(*) from warehouse.dim_customer where is_inferred"), 0);
     EXPECT_GT(count("select count(distinct user_key) from warehouse.fact_orders where order_date = '2025-12-13'"),

@@ -145,14 +145,20 @@ std::string json_field(const std::string& line, const std::string& name) {
     return line.substr(b, line.find('"', b) - b);
 }
 
+// Two small data sets, the second with an option changed; the caller removes both folders.
+template <class Change> std::pair<fs::path, fs::path> generate_pair(const std::string& name, Change change) {
+    fs::path a = temp_dir(name + "_plain"), b = temp_dir(name + "_changed");
+    auto oa = small(a), ob = small(b);
+    change(ob);
+    ecomm::generate_data(oa);
+    ecomm::generate_data(ob);
+    return {a, b};
+}
+
 // --shuffle reorders records within each file and nothing else: same records, same oracle, and the records
 // of one order (or customer) still arrive in the order they were written, so arrival ties break the same way.
 TEST(Generator, ShuffleReordersRecordsWithinFilesOnly) {
-    fs::path a = temp_dir("plain"), b = temp_dir("shuffled");
-    auto oa = small(a), ob = small(b);
-    ob.shuffle = true;
-    ecomm::generate_data(oa);
-    ecomm::generate_data(ob);
+    auto [a, b] = generate_pair("shuffle", [](ecomm::GeneratorOptions& o) { o.shuffle = true; });
     EXPECT_EQ(tree_hash(a / "expected"), tree_hash(b / "expected"));
     int files = 0;
     for (auto& e : fs::recursive_directory_iterator(a / "incoming")) {
@@ -185,11 +191,7 @@ TEST(Generator, ShuffleReordersRecordsWithinFilesOnly) {
 }
 
 TEST(Generator, UuidIdsLeaveTheMartsOracleAsItIs) {
-    fs::path a = temp_dir("seq"), b = temp_dir("uuid");
-    auto oa = small(a), ob = small(b);
-    ob.uuid_ids = true;
-    ecomm::generate_data(oa);
-    ecomm::generate_data(ob);
+    auto [a, b] = generate_pair("uuid", [](ecomm::GeneratorOptions& o) { o.uuid_ids = true; });
     for (const char* f : {"daily_sales.csv", "sales_by_category.csv", "daily_events.csv", "funnel_daily.csv",
                           "customer_summary.csv", "quarantine.csv", "feed_counts.csv"})
         EXPECT_EQ(slurp(a / "expected" / f), slurp(b / "expected" / f)) << f;
