@@ -1,0 +1,15 @@
+// The erased-users registry check shared by the extracts and transforms.
+#include "common/erasure.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace ecomm {
+
+long long redact_erased_users(Connection& db, std::string_view feed, const std::string& date, std::string_view stage) {
+    long long changed = db.scalar_int("select private.redact_erased_day($1, $2::date, $3)",
+                                      {std::string(feed), date, std::string(stage)});
+    if (changed > 0) spdlog::info("redacted {} row(s) of erased users ({} {})", changed, feed, stage);
+    return changed;
+}
+
+}  // namespace ecomm
