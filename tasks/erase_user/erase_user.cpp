@@ -53,13 +53,4 @@ void erase_users(TaskContext& ctx, const EraseOptions& options, std::vector<std:
                  with_commas(ctx.counts.rows_written), changed.size());
 }
 
-void vacuum_erased_tables(TaskContext& ctx, const std::vector<std::string>& changed) {
-    // the names come from the server (regclass text), quoted already
-    for (const auto& relation : changed) {
-        ctx.check_interrupted();
-        ctx.db->exec("vacuum (analyze) " + relation);
-    }
-    if (!changed.empty()) spdlog::info("vacuumed {} table(s) the erasure changed", changed.size());
-}
-
 }  // namespace ecomm

@@ -19,10 +19,7 @@ struct EraseOptions {
 std::vector<std::string> erasure_ids(const EraseOptions& options);
 
 // In the task's transaction: registers and erases the users (private.erase_users), keeping the tables it
-// changed in `changed` for vacuum_erased_tables.
+// changed in `changed` for vacuum_changed (common/erasure.hpp).
 void erase_users(TaskContext& ctx, const EraseOptions& options, std::vector<std::string>& changed);
-
-// After the commit: VACUUM the changed tables so dead row versions stop holding the values on disk.
-void vacuum_erased_tables(TaskContext& ctx, const std::vector<std::string>& changed);
 
 }  // namespace ecomm

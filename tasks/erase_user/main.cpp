@@ -1,6 +1,7 @@
 // erase_user: right to erasure for one user (--user-id) or a batch (--from-file), then VACUUM of what changed.
 #include <CLI/CLI.hpp>
 
+#include "common/erasure.hpp"
 #include "common/task.hpp"
 #include "erase_user.hpp"
 
@@ -18,6 +19,6 @@ int main(int argc, char** argv) {
                 app.add_option("--from-file", options.from_file, "a file of user ids, one per line");
                 app.add_option("--request-id", options.request_id, "the erasure request's id (kept in audit.erasures)");
             },
-        .after_commit = [&](ecomm::TaskContext& ctx) { ecomm::vacuum_erased_tables(ctx, changed); }};
+        .after_commit = [&](ecomm::TaskContext& ctx) { ecomm::vacuum_changed(ctx, changed); }};
     return ecomm::run_task(argc, argv, spec, [&](ecomm::TaskContext& ctx) { ecomm::erase_users(ctx, options, changed); });
 }
