@@ -12,4 +12,12 @@ long long redact_erased_users(Connection& db, std::string_view feed, const std::
     return changed;
 }
 
+void vacuum_changed(TaskContext& ctx, const std::vector<std::string>& relations) {
+    for (const auto& relation : relations) {
+        ctx.check_interrupted();
+        ctx.db->exec("vacuum (analyze) " + relation);
+    }
+    if (!relations.empty()) spdlog::info("vacuumed {} table(s) with changed rows", relations.size());
+}
+
 }  // namespace ecomm
