@@ -183,4 +183,4 @@ with DAG(
     cross_downstream(dimensions, facts)
     facts >> compute_daily_metrics
     # last: personal data past its retention period (sql/retention.json) is erased or redacted
-    compute_daily_metrics >> warehouse_task("apply_retention", "apply_retention")
+    compute_daily_metrics >> warehouse_task("apply_retention", "apply_retention", TriggerRule.NONE_FAILED)
