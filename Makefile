@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps build db migrate demo test unit integration dag-test bench airflow airflow-venv up down logs clean
+.PHONY: all deps build db migrate demo dashboard test unit integration dag-test bench airflow airflow-venv up down logs clean
 
 all: build
 
@@ -22,6 +22,11 @@ db: build
 
 demo: db
 	scripts/demo
+
+# the monitoring dashboard against the local database, on http://localhost:5000 (DASHBOARD_PORT to change)
+DASHBOARD_PORT ?= 5000
+dashboard: db
+	$(PG_ENV) && exec $(BUILD)/bin/serve_dashboard --port $(DASHBOARD_PORT)
 
 airflow-venv: deps
 	scripts/setup-airflow

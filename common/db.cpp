@@ -13,13 +13,19 @@
 #include <charconv>
 #include <cstring>
 
+#include <array>
+
+#include <spdlog/spdlog.h>
+
 #include "common/errors.hpp"
 
 namespace ecomm {
 
 namespace {
-// The cancel handle of the most recent connection, for the SIGTERM handler (PQcancel is signal-safe).
-std::atomic<PGcancel*> g_cancel{nullptr};
+// The cancel handles of every open connection, for the SIGTERM handler (PQcancel is signal-safe): a task may
+// hold several (a main merge connection and a reader), and each running statement must stop, not only the newest.
+constexpr size_t max_cancel_slots = 32;
+std::array<std::atomic<PGcancel*>, max_cancel_slots> g_cancels{};
 }  // namespace
 
 long long Result::integer(int row, int col) const {
@@ -44,16 +50,31 @@ Connection::Connection(const std::string& conninfo, const std::string& applicati
         while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
         throw DbError("08001", "cannot connect: " + msg, "");
     }
-    PGcancel* old = g_cancel.exchange(PQgetCancel(conn_.get()));
-    if (old) PQfreeCancel(old);
+    if (PGcancel* handle = PQgetCancel(conn_.get())) {
+        for (size_t i = 0; i < max_cancel_slots && cancel_slot_ < 0; ++i) {
+            PGcancel* expected = nullptr;
+            if (g_cancels[i].compare_exchange_strong(expected, handle)) cancel_slot_ = static_cast<int>(i);
+        }
+        if (cancel_slot_ < 0) {  // more connections than slots: this one is not cancelled by a signal
+            PQfreeCancel(handle);
+            spdlog::warn("more than {} open connections: a signal will not cancel this one's statements",
+                         max_cancel_slots);
+        }
+    }
     exec("set timezone = 'UTC'");
 }
 
+Connection::~Connection() {
+    if (cancel_slot_ >= 0)
+        if (PGcancel* handle = g_cancels[static_cast<size_t>(cancel_slot_)].exchange(nullptr)) PQfreeCancel(handle);
+}
+
 void Connection::cancel_from_signal() noexcept {
-    PGcancel* c = g_cancel.load();
-    if (c) {
-        char errbuf[256];
-        PQcancel(c, errbuf, sizeof errbuf);
+    for (auto& slot : g_cancels) {
+        if (PGcancel* c = slot.load()) {
+            char errbuf[256];
+            PQcancel(c, errbuf, sizeof errbuf);
+        }
     }
 }
 

@@ -43,6 +43,9 @@ class Connection {
 public:
     // conninfo may be empty: libpq then uses the PG* environment variables.
     Connection(const std::string& conninfo, const std::string& application_name);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
     PGconn* raw() const { return conn_.get(); }
 
     Result exec(const std::string& sql);
@@ -65,7 +68,7 @@ public:
     std::string quote_literal(std::string_view s) const;
     std::string quote_identifier(std::string_view s) const;
 
-    // Sends a cancel request for the running statement; safe to call from a signal handler.
+    // Sends a cancel request for the running statement of every open connection; safe in a signal handler.
     static void cancel_from_signal() noexcept;
 
 private:
@@ -74,6 +77,7 @@ private:
     Result check(PGresult* r, const std::string& statement);
 
     std::unique_ptr<PGconn, PgConnDeleter> conn_;
+    int cancel_slot_ = -1;  // this connection's cancel handle in the signal handler's table, or -1
 };
 
 }  // namespace ecomm

@@ -68,12 +68,15 @@ public:
     const std::string& statement() const { return statement_; }
 
     static ExitCode classify(const std::string& sqlstate) {
-        // 08 connection, 40 rollback (serialization, deadlock), 53 resources, 55P03 lock not available,
+        // 08 connection, 40 rollback (40001 serialization, 40P01 deadlock), 53 resources, 55P03 lock not available,
         // 57 operator intervention (shutdown, cancel), 58 system error; empty = connection lost.
         if (sqlstate.empty()) return ExitCode::retry;
         const std::string cls = sqlstate.substr(0, 2);
         if (cls == "08" || cls == "40" || cls == "53" || cls == "57" || cls == "58" || sqlstate == "55P03")
             return ExitCode::retry;
+        // a unique violation: two tasks inserting the same key at once (the parallel fact loads creating the
+        // same inferred member); the rerun finds the other's row
+        if (sqlstate == "23505") return ExitCode::retry;
         if (sqlstate == "3D000" || sqlstate == "28000" || sqlstate == "28P01") return ExitCode::usage;
         return ExitCode::usage;
     }

@@ -86,11 +86,15 @@ QuoteScan scan_quotes(std::string_view t, bool in_quotes) {
 }
 
 bool RecordReader::next_line(std::string_view& text, long& number) {
-    if (has_pending_) {
-        has_pending_ = false;
-        text = pending_;
-        number = pending_no_;
+    if (pending_next_ < pending_count_) {
+        const PendingLine& p = pending_[pending_next_++];
+        text = p.text;
+        number = p.number;
         return true;
+    }
+    if (pending_count_ > 0) {  // every pushed-back line read again: the reader's own lines come next
+        pending_.clear();
+        pending_next_ = pending_count_ = 0;
     }
     Line line;
     if (!lines_.next(line)) return false;
@@ -107,36 +111,45 @@ bool RecordReader::next(Record& r) {
     r = Record{text, number, 1, false, scan.bad_quote};
     if (!scan.open) return true;
 
-    // A quoted field goes on past the end of the line: read on, keeping the text (the reader's buffer
-    // moves on with the next line).
+    // A quoted field goes on past the end of the line: the record ends where the quote state closes, whatever
+    // the lines in between look like (a line inside the field is never a record of its own). The lines read
+    // ahead are kept (the reader's buffer moves on), so when the quote never closes cleanly the open line is
+    // returned alone and those lines are read again as records of their own.
+    std::vector<PendingLine> ahead;  // small: at most max_joined_lines, and only for a line left open
+    ahead.swap(scratch_);
+    ahead.clear();
     joined_.assign(text.data(), text.size());
-    r.unclosed_quote = true;
-    for (;;) {
+    bool closed = false;
+    for (int n = 1; n < max_joined_lines; ++n) {
         std::string_view more;
         long more_no;
         if (!next_line(more, more_no)) break;  // end of file inside a quoted field
+        ahead.push_back(PendingLine{std::string(more), more_no});
         QuoteScan cont = scan_quotes(more, true);
-        if (!cont.bad_quote && !cont.open) {  // the quote closes on this line: one record of several lines
-            joined_.push_back('\n');
-            joined_.append(more);
-            ++r.lines;
-            r.unclosed_quote = false;
-            break;
-        }
-        QuoteScan fresh = scan_quotes(more);
-        bool fresh_row = !fresh.open && !fresh.bad_quote && fresh.fields == expected_fields_;
-        if (cont.bad_quote || fresh_row || r.lines >= max_joined_lines) {
-            // more is a record of its own: the open line was a quote never closed
-            pending_.assign(more.data(), more.size());
-            pending_no_ = more_no;
-            has_pending_ = true;
-            break;
-        }
-        joined_.push_back('\n');
-        joined_.append(more);
-        ++r.lines;
+        if (cont.open) continue;
+        closed = !cont.bad_quote;  // the field closed and the rest of the line is well-formed
+        break;
     }
-    r.text = joined_;
+    if (closed) {
+        for (const auto& line : ahead) {
+            joined_.push_back('\n');
+            joined_.append(line.text);
+        }
+        r.lines = static_cast<int>(ahead.size()) + 1;
+        r.text = joined_;
+    } else {
+        r.unclosed_quote = true;
+        r.text = joined_;
+        // read the lines again after this record, before any still pending from an earlier look-ahead
+        std::vector<PendingLine> rest(std::make_move_iterator(pending_.begin() + static_cast<long>(pending_next_)),
+                                      std::make_move_iterator(pending_.begin() + static_cast<long>(pending_count_)));
+        pending_.clear();
+        for (auto& line : ahead) pending_.push_back(std::move(line));
+        for (auto& line : rest) pending_.push_back(std::move(line));
+        pending_next_ = 0;
+        pending_count_ = pending_.size();
+    }
+    scratch_.swap(ahead);
     return true;
 }
 

@@ -58,9 +58,11 @@ struct Record {
 };
 
 // Reads records from a LineReader. A line that ends inside a quoted field is joined with the following
-// lines until the quote closes. To keep one missing closing quote from swallowing the rest of the file,
-// a following line that is on its own a complete, well-formed row of `expected_fields` fields (and does
-// not close the quote) is not joined: the open line is returned alone (malformed), the next starts fresh.
+// lines until the quote state closes, whatever those lines look like: a line inside a quoted field is never a
+// record of its own. When the quote does not close cleanly (end of file, max_joined_lines reached, or text
+// after the closing quote that is not a field separator), the open line alone is returned (unclosed_quote,
+// malformed) and the lines read ahead are read again as records of their own, so one stray quote cannot
+// swallow the rest of the file.
 class RecordReader {
 public:
     RecordReader(LineReader& lines, size_t expected_fields) : lines_(lines), expected_fields_(expected_fields) {}
@@ -69,15 +71,18 @@ public:
     static constexpr int max_joined_lines = 64;
 
 private:
+    struct PendingLine {
+        std::string text;
+        long number = 0;
+    };
     bool next_line(std::string_view& text, long& number);
 
     LineReader& lines_;
     size_t expected_fields_;
-    std::string joined_;   // reused: the text of a record spanning lines
-    std::string pending_;  // reused: a line read ahead and pushed back
-    long pending_no_ = 0;
-    bool has_pending_ = false;
-    std::string held_;     // reused: copy of the current line while reading ahead
+    std::string joined_;                // reused: the text of a record spanning lines
+    std::vector<PendingLine> pending_;  // lines read ahead and pushed back, read again from pending_next_
+    size_t pending_next_ = 0, pending_count_ = 0;
+    std::vector<PendingLine> scratch_;  // reused look-ahead buffer
 };
 
 // Splits a one-line record into the known columns with fccp's parser. `work` is a reused buffer the

@@ -52,6 +52,16 @@ bool LineReader::fill() {
     return true;
 }
 
+namespace {
+
+// A UTF-8 byte order mark opening a file (spreadsheet and Windows exports write one) is not part of the first
+// record: docs/DATA_CONTRACT.md says it is ignored.
+void strip_byte_order_mark(Line& line) {
+    if (line.number == 1 && line.text.starts_with("\xEF\xBB\xBF")) line.text.remove_prefix(3);
+}
+
+}  // namespace
+
 bool LineReader::next(Line& line) {
     for (;;) {
         char* start = buf_.get() + begin_;
@@ -61,6 +71,7 @@ bool LineReader::next(Line& line) {
             line.number = ++line_no_;
             line.terminated = true;
             begin_ = static_cast<size_t>(nl - buf_.get()) + 1;
+            strip_byte_order_mark(line);
             return true;
         }
         if (!fill()) {
@@ -71,6 +82,7 @@ bool LineReader::next(Line& line) {
             line.number = ++line_no_;
             line.terminated = false;
             begin_ = end_;
+            strip_byte_order_mark(line);
             return true;
         }
     }

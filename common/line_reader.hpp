@@ -11,7 +11,7 @@
 namespace ecomm {
 
 struct Line {
-    std::string_view text;  // without the '\n'; valid until the next call to next()
+    std::string_view text;  // without the '\n' (nor, on line 1, a UTF-8 byte order mark); valid until next()
     long number = 0;        // 1-based physical line number
     bool terminated = true; // false for a last line with no '\n' (a possibly truncated file)
 };

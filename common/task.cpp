@@ -40,21 +40,6 @@ std::string lock_key(const TaskSpec& spec, const CommonOptions& o) {
     return spec.lock == LockScope::task ? "ecomm:" + spec.name : "ecomm:" + spec.name + ":" + o.date;
 }
 
-void add_common_options(CLI::App& app, CommonOptions& o) {
-    app.add_option("--date", o.date, "logical date to process, YYYY-MM-DD");
-    app.add_option("--data-dir", o.data_dir, "landing zone root (holds incoming/<feed>/<date>/)")
-        ->capture_default_str();
-    app.add_option("--dsn", o.dsn, "libpq connection string or URI (default: the PG* environment variables)");
-    app.add_option("--run-id", o.run_id, "the orchestrator's run id, kept in the audit trail");
-    app.add_option("--log-format", o.log_format, "log format on stderr")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
-    app.add_option("--lock-timeout", o.lock_timeout_seconds,
-                   "seconds to wait for another run of the same task to finish before exiting 1")
-        ->capture_default_str();
-    app.set_version_flag("--version", std::string(ECOMM_VERSION));
-}
-
 // Records the run; a failure to audit is logged, never hides the task's own outcome.
 class AuditRow {
 public:
@@ -92,6 +77,21 @@ private:
 };
 
 }  // namespace
+
+void add_common_options(CLI::App& app, CommonOptions& o) {
+    app.add_option("--date", o.date, "logical date to process, YYYY-MM-DD");
+    app.add_option("--data-dir", o.data_dir, "landing zone root (holds incoming/<feed>/<date>/)")
+        ->capture_default_str();
+    app.add_option("--dsn", o.dsn, "libpq connection string or URI (default: the PG* environment variables)");
+    app.add_option("--run-id", o.run_id, "the orchestrator's run id, kept in the audit trail");
+    app.add_option("--log-format", o.log_format, "log format on stderr")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.add_option("--lock-timeout", o.lock_timeout_seconds,
+                   "seconds to wait for another run of the same task to finish before exiting 1")
+        ->capture_default_str();
+    app.set_version_flag("--version", std::string(ECOMM_VERSION));
+}
 
 int64_t TaskContext::load_day() const {
     if (!day) throw UsageError("--date is required");

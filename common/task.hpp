@@ -70,6 +70,10 @@ struct TaskSpec {
     std::function<void(TaskContext&)> after_commit;
 };
 
+// The shared options on an App of one's own: for tools that are not tasks (serve_dashboard) but take the
+// same --dsn and logging options, so one configuration serves them all.
+void add_common_options(CLI::App& app, CommonOptions& o);
+
 using TaskBody = std::function<void(TaskContext&)>;
 
 int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body);

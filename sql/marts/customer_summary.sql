@@ -42,9 +42,9 @@ final as (
         c.last_order_date,
         a.as_of_date,
         a.as_of_date - c.last_order_date as recency_days,
-        ntile(5) over (order by c.last_order_date, c.user_key) as r_score,
-        ntile(5) over (order by c.orders, c.user_key) as f_score,
-        ntile(5) over (order by c.revenue, c.user_key) as m_score
+        ntile(5) over (order by c.last_order_date, c.user_key collate "C") as r_score,
+        ntile(5) over (order by c.orders, c.user_key collate "C") as f_score,
+        ntile(5) over (order by c.revenue, c.user_key collate "C") as m_score
     from per_customer c
     cross join as_of a
 )

@@ -27,4 +27,4 @@ final as (
 )
 
 select * from final
-order by revenue desc, payment_method;
+order by revenue desc, payment_method collate "C";

@@ -11,7 +11,7 @@ metrics as (
 ),
 
 failed_rules as (
-    select load_date, string_agg(rule || ' (' || severity || ')', ', ' order by rule) as failed_rules
+    select load_date, string_agg(rule || ' (' || severity || ')', ', ' order by rule collate "C") as failed_rules
     from audit.dq_results
     where load_date between $1::date and $2::date
       and status = 'failed'

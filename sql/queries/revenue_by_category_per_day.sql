@@ -21,4 +21,4 @@ final as (
 )
 
 select * from final
-order by order_date, revenue desc, category;
+order by order_date, revenue desc, category collate "C";

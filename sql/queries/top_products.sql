@@ -37,5 +37,5 @@ final as (
 )
 
 select * from final
-order by revenue desc, product_id
+order by revenue desc, product_id collate "C"
 limit $3::integer;

@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/copy.hpp"
+#include "common/errors.hpp"
 #include "common/landing.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
@@ -120,6 +121,20 @@ void split_json_array(std::string_view text, const std::function<void(std::strin
 void extract_products(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     DayDrop drop = find_day_drop(ctx.options.data_dir, "products", ctx.date(), {".json"});
+    // Every file is checked to its end first: a snapshot closes the products it lacks, so one file cut off or
+    // not an array makes the day's snapshot unusable, and it is rejected whole before anything is written.
+    for (const std::string& path : drop.files) {
+        simdjson::padded_string content;
+        if (auto err = simdjson::padded_string::load(path).get(content))
+            throw RetryableError("cannot read " + path + ": " + simdjson::error_message(err));
+        split_json_array(
+            std::string_view(content), [](std::string_view, long) {},
+            [&](long line, std::string_view detail, std::string_view) {
+                throw DataError(lineage_name(path), line,
+                                std::string(detail) + ": the products snapshot is rejected whole (closes nothing)");
+            });
+    }
+
     Connection& db = *ctx.db;
     db.exec("delete from raw.products where load_date = $1::date", {ctx.date()});
 
@@ -145,10 +160,8 @@ void extract_products(TaskContext& ctx) {
                     copy.raw_field(ctx.date()).field(file).field(static_cast<long long>(line)).field(element);
                     copy.end_row();
                 },
-                [&](long line, std::string_view detail, std::string_view text) {
-                    ++elements;
-                    quarantine.add(is_valid_utf8(text) ? Reason::malformed : Reason::invalid_utf8, file, line,
-                                   detail, text);
+                [&](long line, std::string_view detail, std::string_view) {
+                    throw DataError(file, line, std::string(detail));  // checked above: the file changed meanwhile
                 });
             spdlog::info("{}: {} elements", file, with_commas(elements - before));
             ctx.check_interrupted();

@@ -81,12 +81,30 @@ inline Scd2Outcome reconcile_scd2(Connection& db, const Scd2Dimension& d, const 
         old_row += "d." + c + ", ";
         new_row += "t." + c + ", ";
     }
+    // versions whose attributes change in place (a corrected or late snapshot, an inferred member completed):
+    // the marts grouped by them must be refreshed for every date of their facts, though no fact's key moves
+    db.exec("create temporary table dim_corrected on commit drop as select d." + d.key + " as key from " + d.table +
+            " d join dim_target t on " + matches + " where row(" + old_row.substr(0, old_row.size() - 2) +
+            ") is distinct from row(" + new_row.substr(0, new_row.size() - 2) + ")");
     out.updated = db.exec("update " + d.table + " d set " + set_list +
                           "valid_to = t.valid_to, is_current = t.is_current, is_inferred = t.is_inferred "
                           "from dim_target t where " + matches + " and row(" + old_row +
                           "d.valid_to, d.is_current, d.is_inferred) is distinct from row(" + new_row +
                           "t.valid_to, t.is_current, t.is_inferred)")
                       .affected();
+    if (db.scalar_int("select count(*) from dim_corrected") > 0 &&
+        db.scalar_int("select count(*) from pg_class where oid = "
+                      "coalesce(to_regclass('warehouse.mart_refresh_queue'), 0)") > 0) {
+        for (const auto& f : d.facts) {
+            if (!detail::fact_reference_exists(db, f)) continue;
+            long long queued = db.exec("insert into warehouse.mart_refresh_queue (load_date, subject, business_date) "
+                                       "select distinct $1::date, $2, f." + f.date + " from " + f.table +
+                                       " f join dim_corrected c on c.key = f." + f.key + " on conflict do nothing",
+                                       {load_date, f.subject})
+                                   .affected();
+            spdlog::info("queued {} {} dates whose facts reference a corrected version", with_commas(queued), f.subject);
+        }
+    }
 
     // members whose set of version starts changes: their facts may now belong to another version
     db.exec("create temporary table dim_changed (id text primary key) on commit drop");

@@ -117,13 +117,13 @@ select distinct on (c.user_id)
        $1::date, c.source_file, c.line_no
 from customers_in c
 where c.op = 'upsert'
-order by c.user_id, c.updated_at desc, c.source_file desc, c.line_no desc
+order by c.user_id, c.updated_at desc, c.source_file collate "C" desc, c.line_no desc
 on conflict (user_id) do update
 set email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
     phone = excluded.phone, city = excluded.city, updated_at = excluded.updated_at,
     load_date = excluded.load_date, source_file = excluded.source_file, line_no = excluded.line_no
-where (excluded.updated_at, excluded.load_date, excluded.source_file, excluded.line_no)
-    > (p.updated_at, p.load_date, p.source_file, p.line_no)
+where (excluded.updated_at, excluded.load_date, excluded.source_file collate "C", excluded.line_no)
+    > (p.updated_at, p.load_date, p.source_file collate "C", p.line_no)
 )sql";
 
 }  // namespace
@@ -133,8 +133,17 @@ void transform_customers(TaskContext& ctx) {
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
     if (db.scalar_int("select count(*) from (select 1 from raw.customers where load_date = $1::date limit 1) x",
-                      {ctx.date()}) == 0)
-        throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+                      {ctx.date()}) == 0) {
+        if (!extract_found_drop(db, "customers", ctx.date()))
+            throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+        // a re-delivered empty drop replaces the earlier delivery's changes (dq_checks' volume rule flags it)
+        long long removed =
+            db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()}).affected();
+        spdlog::warn("the customers drop for {} holds no record: {} staged changes of an earlier delivery removed",
+                     ctx.date(), with_commas(removed));
+        Quarantine("customers", ctx.date()).store(db, "transform");  // and its quarantined records
+        return;
+    }
 
     CopySpool changes;
     Quarantine quarantine("customers", ctx.date());

@@ -53,7 +53,7 @@ cross join (
     select greatest((select max(order_id) from staging.orders), (select max(order_id) from private.order_shipping))
         as max_id
 ) k
-order by v.order_id, v.updated_at desc, v.source_file desc, v.line_no desc;
+order by v.order_id, v.updated_at desc, v.source_file collate "C" desc, v.line_no desc;
 
 analyze tmp_day_winners;
 
@@ -75,7 +75,7 @@ with updated as (
         source_file = w.source_file, line_no = w.line_no
     from tmp_known_winners w
     where w.order_id = s.order_id
-      and (w.updated_at, $1::date, w.source_file, w.line_no) > (s.updated_at, s.load_date, s.source_file, s.line_no)
+      and (w.updated_at, $1::date, w.source_file collate "C", w.line_no) > (s.updated_at, s.load_date, s.source_file collate "C", s.line_no)
     returning s.order_id, s.source_file, s.line_no, s.replaced_earlier
 )
 insert into tmp_changed_orders select * from updated;

@@ -1,5 +1,5 @@
-// One pass over a JSON object with simdjson On-Demand, capturing the fields a transform knows (any order,
-// last duplicate wins), so validation can then check them in the SPEC's reason order. Header-only: the
+// One pass over a JSON object with simdjson On-Demand, capturing the fields a transform knows (any order;
+// a key given twice never gets here: extract quarantines the record), so validation can then check them in the SPEC's reason order. Header-only: the
 // customers transform uses it too.
 #pragma once
 

@@ -23,9 +23,39 @@ constexpr std::array<Field, 6> required = {product_id, name, category, price, ac
 
 std::string quoted(Field f) { return "\"" + std::string(field_names[f]) + "\""; }
 
+// Only a whole, valid snapshot may close the products it lacks. A product whose element was quarantined (at
+// extract or here) keeps its row of the previous snapshot, carried into this one. An element quarantined at
+// extract (not JSON, not UTF-8) names its product by the first "product_id": "..." in its text; when some
+// quarantined element's product cannot be told at all, every product of the previous snapshot missing from this
+// one is kept. Returns the rows carried.
+long long carry_forward_quarantined(Connection& db, const std::string& date, CopySpool& quarantined_ids,
+                                    bool unknown_product_quarantined) {
+    db.exec("create temporary table products_quarantined (product_id text) on commit drop");
+    quarantined_ids.load(db, "copy products_quarantined from stdin with (format text)");
+    db.exec("insert into products_quarantined select substring(record from '\"product_id\"\\s*:\\s*\"([^\"\\\\]*)\"') "
+            "from audit.bad_records where feed = 'products' and stage = 'extract' and load_date = $1::date",
+            {date});
+    const bool keep_all_missing =
+        unknown_product_quarantined ||
+        db.scalar_int("select count(*) from products_quarantined where product_id is null or product_id = ''") > 0;
+    return db.exec(R"sql(
+insert into staging.products_snapshot (snapshot_date, product_id, name, category, subcategory, brand, price,
+                                       supplier_id, active, updated_at, source_file, line_no, carried_from)
+select $1::date, p.product_id, p.name, p.category, p.subcategory, p.brand, p.price, p.supplier_id, p.active,
+       p.updated_at, p.source_file, p.line_no, coalesce(p.carried_from, p.snapshot_date)
+from staging.products_snapshot p
+where p.snapshot_date = (select max(snapshot_date) from staging.products_snapshot where snapshot_date < $1::date)
+  and ($2::boolean or p.product_id in (select product_id from products_quarantined))
+  and not exists (select 1 from staging.products_snapshot s where s.snapshot_date = $1::date and s.product_id = p.product_id)
+)sql",
+                   {date, keep_all_missing ? "true" : "false"})
+        .affected();
+}
+
 }  // namespace
 
 std::optional<RecordIssue> ProductParser::parse(std::string_view json, int64_t load_day, ProductRecord& out) {
+    product_id_read_.clear();
     if (!is_valid_utf8(json)) return RecordIssue{Reason::invalid_utf8, "the record is not valid UTF-8"};
     text_.assign(json);
     if (std::string why = dims::capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
@@ -33,6 +63,7 @@ std::optional<RecordIssue> ProductParser::parse(std::string_view json, int64_t l
         !why.empty())
         return RecordIssue{Reason::malformed, why};
     auto& f = fields_;
+    if (f[product_id].kind == dims::JsonKind::string) product_id_read_ = f[product_id].text;
     for (Field r : required)
         if (!f[r].present()) return RecordIssue{Reason::missing_field, "missing field " + quoted(r)};
 
@@ -80,8 +111,19 @@ void transform_products(TaskContext& ctx) {
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
     if (db.scalar_int("select count(*) from (select 1 from raw.products where load_date = $1::date limit 1) x",
-                      {ctx.date()}) == 0)
-        throw NothingToDo("no products drop for " + ctx.date() + " (no raw.products rows)");
+                      {ctx.date()}) == 0) {
+        if (!extract_found_drop(db, "products", ctx.date()))
+            throw NothingToDo("no products drop for " + ctx.date() + " (no raw.products rows)");
+        // an empty snapshot ([]) was delivered: it closes nothing (no snapshot date), it does not leave an
+        // earlier delivery's rows behind, and the quality gate's products volume rule stops the night
+        long long removed = db.exec("delete from staging.products_snapshot where snapshot_date = $1::date", {ctx.date()})
+                                .affected();
+        spdlog::warn("the products drop for {} holds no product: no snapshot for that date ({} staged rows of an "
+                     "earlier delivery removed); dq_checks' products volume rule fails it",
+                     ctx.date(), with_commas(removed));
+        Quarantine("products", ctx.date()).store(db, "transform");  // and its quarantined records
+        return;
+    }
 
     // Raw rows are read on this connection into a spool, then loaded: one COPY at a time on a connection.
     CopySpool staged;
@@ -89,6 +131,8 @@ void transform_products(TaskContext& ctx) {
     ProductParser parser;
     ProductRecord p;
     long long read = 0;
+    CopySpool quarantined_ids;  // products whose element failed validation: they keep their current version
+    bool unknown_product_quarantined = false;
     for_each_raw_record(db, "products", ctx.date(), [&](const RawRecord& raw) {
             ++read;
             const std::string& file = raw.source_file;
@@ -96,6 +140,10 @@ void transform_products(TaskContext& ctx) {
             const long line = raw.line_no;
             if (auto issue = parser.parse(record, load_day, p)) {
                 quarantine.add(issue->reason, file, line, issue->detail, record);
+                if (parser.product_id_read().empty())
+                    unknown_product_quarantined = true;
+                else
+                    quarantined_ids.field(parser.product_id_read()).end_row();
                 return;
             }
             staged.field(p.product_id).field(p.name).field(p.category);
@@ -120,16 +168,18 @@ void transform_products(TaskContext& ctx) {
         "price, supplier_id, active, updated_at, source_file, line_no) "
         "select distinct on (product_id) $1::date, product_id, name, category, subcategory, brand, price, "
         "supplier_id, active, updated_at, source_file, line_no "
-        "from products_in order by product_id, updated_at desc, source_file desc, line_no desc",
+        "from products_in order by product_id, updated_at desc, source_file collate \"C\" desc, line_no desc",
         {ctx.date()});
+    const long long carried = carry_forward_quarantined(db, ctx.date(), quarantined_ids, unknown_product_quarantined);
     ctx.counts.rows_read = read;
     ctx.counts.rows_written = inserted.affected();
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("staged {} products for {} from {} raw rows ({} duplicates dropped), {} quarantined, in {:.2f} s",
+    spdlog::info("staged {} products for {} from {} raw rows ({} duplicates dropped), {} quarantined ({} products "
+                 "kept from the previous snapshot), in {:.2f} s",
                  with_commas(ctx.counts.rows_written), ctx.date(), with_commas(read),
                  with_commas(staged.rows() - ctx.counts.rows_written), with_commas(ctx.counts.rows_quarantined),
-                 seconds);
+                 with_commas(carried), seconds);
 }
 
 }  // namespace ecomm

@@ -32,11 +32,15 @@ class ProductParser {
 public:
     // nullopt when the element is a valid product (then `out` holds it), else the first rule it breaks.
     std::optional<RecordIssue> parse(std::string_view json, int64_t load_day, ProductRecord& out);
+    // After a failed parse: the element's product_id when it was read as a non-empty string, else empty (the
+    // element's product is then unknown).
+    std::string_view product_id_read() const { return product_id_read_; }
 
 private:
     simdjson::ondemand::parser parser_;
     dims::PaddedText text_;
     std::array<dims::JsonField, 9> fields_;
+    std::string product_id_read_;
 };
 
 void transform_products(TaskContext& ctx);

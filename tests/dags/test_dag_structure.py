@@ -20,7 +20,7 @@ TASKS = (
     + [f"transform_{f}" for f in FEEDS]
     + ["dq_checks"] + DIMENSIONS + FACTS + ["compute_daily_metrics", "apply_retention"]
 )
-TOOLS = {"migrate", "generate_data", "erase_user"}  # executables that are not DAG nodes
+TOOLS = {"migrate", "generate_data", "reprocess_quarantine", "erase_user"}  # executables that are not DAG nodes
 
 EXPECTED_UPSTREAM = {
     **{f"extract_{f}": set() for f in FEEDS},

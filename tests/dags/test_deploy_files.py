@@ -33,8 +33,12 @@ def bin_dir() -> Path:
 
 
 def task_executables() -> set[str]:
-    """Every executable the build makes (CMakeLists.txt: one per tasks/*/main.cpp)."""
+    """Every task executable the build makes (CMakeLists.txt: one per tasks/*/main.cpp)."""
     return {p.parent.name for p in (REPO / "tasks").glob("*/main.cpp")}
+
+
+# the tools CMakeLists.txt lists one by one (not DAG nodes), installed beside the tasks
+TOOL_EXECUTABLES = {"serve_dashboard"}
 
 
 def pinned_airflow() -> str:
@@ -60,7 +64,7 @@ def env_example() -> dict[str, str]:
 
 def test_compose_services_and_images(compose):
     services = compose["services"]
-    assert set(services) == {"warehouse-db", "airflow-db", "pgadmin"} | AIRFLOW_SERVICES
+    assert set(services) == {"warehouse-db", "airflow-db", "pgadmin", "dashboard"} | AIRFLOW_SERVICES
     for name in AIRFLOW_SERVICES:
         assert services[name]["image"] == OUR_IMAGE
         assert services[name]["build"] == "."
@@ -82,7 +86,27 @@ def test_compose_ports(compose):
             host, _, container = mapping.rpartition(":")
             default = re.fullmatch(r"\$\{\w+:-(\d+)\}", host)
             published[name] = (int(default.group(1)) if default else int(host), int(container))
-    assert published == {"airflow-apiserver": (8080, 8080), "warehouse-db": (5432, 5432), "pgadmin": (5050, 80)}
+    assert published == {"airflow-apiserver": (8080, 8080), "warehouse-db": (5432, 5432), "pgadmin": (5050, 80),
+                         "dashboard": (5000, 5000)}
+
+
+def test_compose_dashboard_service(compose):
+    """The dashboard: our image, serve_dashboard (built, and installed where the entrypoint says) on 0.0.0.0:5000,
+    healthy when /healthz is, started once the warehouse is up and migrated."""
+    dashboard = compose["services"]["dashboard"]
+    assert dashboard["image"] == OUR_IMAGE and dashboard["build"] == "."
+    assert dashboard["entrypoint"] == ["/opt/ecomm/bin/serve_dashboard"]
+    assert os.access(bin_dir() / "serve_dashboard", os.X_OK), f"serve_dashboard not built in {bin_dir()}"
+    command = dashboard["command"]
+    assert command[command.index("--listen") + 1] == "0.0.0.0" and command[command.index("--port") + 1] == "5000"
+    assert dashboard["healthcheck"]["test"][-1] == "http://localhost:5000/healthz"
+    assert dashboard["environment"]["PGHOST"] == "warehouse-db"
+    assert dashboard["depends_on"]["warehouse-db"]["condition"] == "service_healthy"
+    assert dashboard["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully"
+    help_text = subprocess.run([str(bin_dir() / "serve_dashboard"), "--help"], capture_output=True, text=True)
+    assert help_text.returncode == 0
+    for option in command[::2]:
+        assert option in help_text.stdout, f"serve_dashboard has no {option}"
 
 
 def test_compose_health_checks_and_start_order(compose):
@@ -218,9 +242,9 @@ def test_runtime_stage_carries_every_library_the_executables_link():
     or from the C/C++ runtime every Debian 12 image (the Airflow image included) has."""
     base = {"libc6", "libstdc++6", "libgcc-s1"}
     allowed = runtime_packages() | base
-    executables = sorted(e for e in task_executables() if (bin_dir() / e).exists())
-    assert set(executables) == task_executables(), \
-        f"not built in {bin_dir()}: {sorted(task_executables() - set(executables))}"
+    wanted = task_executables() | TOOL_EXECUTABLES
+    executables = sorted(e for e in wanted if (bin_dir() / e).exists())
+    assert set(executables) == wanted, f"not built in {bin_dir()}: {sorted(wanted - set(executables))}"
     assert shutil.which("readelf") and shutil.which("dpkg")
     needed = set()
     for exe in executables:
@@ -249,7 +273,10 @@ def test_install_layout_is_what_the_image_expects(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     installed = {p.name for p in (prefix / "bin").iterdir()}
-    assert installed == task_executables()
+    assert installed == task_executables() | TOOL_EXECUTABLES
+    # the dashboard's pages beside the SQL, where the installed serve_dashboard looks for them
+    pages = prefix / "share" / "ecomm" / "dashboard"
+    assert {p.name for p in pages.iterdir()} >= {"index.html", "business.html", "dashboard.js", "dashboard.css"}
     sql = prefix / "share" / "ecomm" / "sql"
     assert sorted(p.name for p in (sql / "migrations").glob("*.sql")) == \
         sorted(p.name for p in (REPO / "sql" / "migrations").glob("*.sql"))
@@ -261,5 +288,39 @@ def test_install_layout_is_what_the_image_expects(tmp_path):
         assert result.returncode == 0, result.stderr
         for relation in ("audit.task_runs", "marts.daily_sales", "warehouse.fact_orders"):
             assert warehouse.query(f"select to_regclass('{relation}') is not null").strip() == "t", relation
+        assert_installed_dashboard_serves(prefix, sql, warehouse)
     finally:
         warehouse.drop()
+
+
+def assert_installed_dashboard_serves(prefix: Path, sql: Path, warehouse) -> None:
+    """The installed serve_dashboard, started from outside the source tree, finds its pages (relative to its
+    executable), its queries (ECOMM_SQL_DIR) and Chart.js, and answers."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([str(prefix / "bin" / "serve_dashboard"), "--port", str(port)], cwd=prefix,
+                              env=airflow_env(**warehouse.env(), ECOMM_SQL_DIR=str(sql)),
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                pages = {path: urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5).read()
+                         for path in ("/", "/business", "/static/dashboard.js", "/vendor/chart.min.js",
+                                      "/api/overview", "/healthz")}
+                break
+            except OSError:
+                assert server.poll() is None, f"serve_dashboard exited: {server.stdout.read()}"
+                assert time.monotonic() < deadline, "the installed serve_dashboard did not answer"
+                time.sleep(0.2)
+        assert b"Pipeline health" in pages["/"] and b"Chart" in pages["/vendor/chart.min.js"]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    log = server.stdout.read()
+    assert str(prefix / "share" / "ecomm" / "dashboard") in log, log
