@@ -175,6 +175,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
         body(ctx);
         ctx.check_interrupted();
         if (db && spec.transactional) db->commit();
+        if (spec.after_commit) spec.after_commit(ctx);
     } catch (const TaskError& e) {
         code = e.code();
         error = e.what();

@@ -66,6 +66,8 @@ struct TaskSpec {
     // A transaction around the body, committed when it returns. False for tasks that manage their own.
     bool transactional = true;
     std::function<void(CLI::App&)> add_options;
+    // Runs after the body's transaction committed, outside any transaction (VACUUM, say).
+    std::function<void(TaskContext&)> after_commit;
 };
 
 // The shared options on an App of one's own: for tools that are not tasks (serve_dashboard) but take the

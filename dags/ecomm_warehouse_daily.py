@@ -32,6 +32,7 @@ EXECUTION_TIMEOUT = {
     "load_dim": timedelta(minutes=20),
     "load_fact": timedelta(minutes=30),
     "compute_daily_metrics": timedelta(minutes=20),
+    "apply_retention": timedelta(minutes=30),
 }
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -126,7 +127,7 @@ DOC_MD = """
 3. a manual trigger without a logical date: the UTC day before the moment it was triggered.
 
 **Graph**: the four extracts in parallel, each feeding its transform; all transforms -> `dq_checks` ->
-the three dimension loads -> the two fact loads -> `compute_daily_metrics`.
+the three dimension loads -> the two fact loads -> `compute_daily_metrics` -> `apply_retention`.
 
 **No products drop** (normal except on catalogue days): `extract_products` exits 99 and is *skipped*;
 `transform_products` (trigger rule `all_success`) is then skipped by Airflow too; everything from
@@ -181,3 +182,5 @@ with DAG(
     dq_checks >> dimensions
     cross_downstream(dimensions, facts)
     facts >> compute_daily_metrics
+    # last: personal data past its retention period (sql/retention.json) is erased or redacted
+    compute_daily_metrics >> warehouse_task("apply_retention", "apply_retention", TriggerRule.NONE_FAILED)

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/landing.hpp"
 #include "common/line_reader.hpp"
@@ -51,6 +52,7 @@ void extract_customers(TaskContext& ctx) {
     }
     ctx.counts.rows_read = lines;
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
+    redact_erased_users(db, "customers", ctx.date(), "extract");  // erased users stay erased on a reload
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.customers from {} file(s), {} quarantined, in {:.2f} s ({})",
                  with_commas(ctx.counts.rows_written), drop.files.size(), with_commas(ctx.counts.rows_quarantined),

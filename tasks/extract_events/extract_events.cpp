@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/events_csv.hpp"
 #include "common/landing.hpp"
@@ -118,6 +119,7 @@ void extract_events(TaskContext& ctx) {
         db.exec("insert into raw.event_files (load_date, source_file, header) values ($1::date, $2, $3)",
                 {ctx.date(), source, header});
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
+    redact_erased_users(db, "events", ctx.date(), "extract");  // erased users stay erased on a reload
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.events from {} file(s) in {:.2f} s ({}); quarantined {}; {} blank line(s)",
                  with_commas(ctx.counts.rows_written), drop.files.size(), secs, rate(ctx.counts.rows_read, secs),

@@ -7,6 +7,7 @@
 
 #include <chrono>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/landing.hpp"
 #include "common/line_reader.hpp"
@@ -56,6 +57,7 @@ void extract_orders(TaskContext& ctx) {
     ctx.counts.rows_written = raw.finish();
     end_raw_load(db, "orders", ctx.date());
     ctx.counts.rows_quarantined = quarantine.store(db, "extract");
+    redact_erased_users(db, "orders", ctx.date(), "extract");  // erased users stay erased on a reload
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.orders from {} file(s) in {:.2f} s ({}); quarantined {}; {} blank line(s)",
                  with_commas(ctx.counts.rows_written), drop.files.size(), secs, rate(ctx.counts.rows_read, secs),

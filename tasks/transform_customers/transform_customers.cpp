@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/raw_records.hpp"
 #include "common/logging.hpp"
@@ -102,9 +103,8 @@ constexpr const char* stage_sql = R"sql(
 insert into staging.customers_changes (load_date, source_file, line_no, user_key, op, segment, country, region,
                                        city_fingerprint, signup_ts, marketing_opt_in, updated_at)
 select $1::date, c.source_file, c.line_no, private.user_key(c.user_id), c.op, c.segment, c.country, c.region,
-       md5(s.salt || 'city:' || c.city), c.signup_ts, c.marketing_opt_in, c.updated_at
+       private.city_fingerprint(c.city), c.signup_ts, c.marketing_opt_in, c.updated_at
 from customers_in c
-cross join private.pseudonym_salt s
 )sql";
 
 // The newest upsert of each user wins (updated_at, then load date, file, line): commutative, so days loaded
@@ -186,6 +186,7 @@ void transform_customers(TaskContext& ctx) {
     long long pii = db.exec(pii_sql, {ctx.date()}).affected();
     ctx.counts.rows_read = read;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+    redact_erased_users(db, "customers", ctx.date(), "transform");  // erased users stay erased on a reload
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("staged {} customer changes for {} from {} raw rows, {} personal data rows set, {} quarantined, "
                  "in {:.2f} s",

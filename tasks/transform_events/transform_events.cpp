@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/events_csv.hpp"
 #include "common/logging.hpp"
@@ -231,6 +232,7 @@ void transform_events(TaskContext& ctx) {
     });
     const long long valid = batch.finish();
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+    redact_erased_users(db, "events", ctx.date(), "transform");  // erased users stay erased on a reload
     double read_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("checked {} raw events in {:.2f} s ({}): {} valid, {} quarantined; {} possible repeat(s) of an "
                  "event_id", with_commas(ctx.counts.rows_read), read_secs, rate(ctx.counts.rows_read, read_secs),

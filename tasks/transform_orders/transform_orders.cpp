@@ -9,6 +9,7 @@
 
 #include <chrono>
 
+#include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
@@ -209,6 +210,7 @@ void transform_orders(TaskContext& ctx) {
     db.exec_script(replace_lines, {ctx.date()});
     ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
+    redact_erased_users(db, "orders", ctx.date(), "transform");  // erased users stay erased on a reload
 
     auto now = std::chrono::steady_clock::now();
     double parse_secs = std::chrono::duration<double>(parsed - started).count();

@@ -23,7 +23,7 @@ DAYS = ["2025-12-15", "2025-12-16", "2025-12-17"]
 FEEDS = ["orders", "events", "products", "customers"]
 DAG_TASKS = ({f"extract_{f}" for f in FEEDS} | {f"transform_{f}" for f in FEEDS} | {"dq_checks"}
              | {"load_dim_date", "load_dim_product", "load_dim_customer", "load_fact_orders", "load_fact_events"}
-             | {"compute_daily_metrics"})
+             | {"compute_daily_metrics", "apply_retention"})
 PRODUCT_TASKS = {"extract_products", "transform_products"}
 
 

@@ -18,9 +18,9 @@ FACTS = ["load_fact_orders", "load_fact_events"]
 TASKS = (
     [f"extract_{f}" for f in FEEDS]
     + [f"transform_{f}" for f in FEEDS]
-    + ["dq_checks"] + DIMENSIONS + FACTS + ["compute_daily_metrics"]
+    + ["dq_checks"] + DIMENSIONS + FACTS + ["compute_daily_metrics", "apply_retention"]
 )
-TOOLS = {"migrate", "generate_data", "reprocess_quarantine"}  # executables that are not DAG nodes
+TOOLS = {"migrate", "generate_data", "reprocess_quarantine", "erase_user"}  # executables that are not DAG nodes
 
 EXPECTED_UPSTREAM = {
     **{f"extract_{f}": set() for f in FEEDS},
@@ -29,6 +29,7 @@ EXPECTED_UPSTREAM = {
     **{d: {"dq_checks"} for d in DIMENSIONS},
     **{f: set(DIMENSIONS) for f in FACTS},
     "compute_daily_metrics": set(FACTS),
+    "apply_retention": {"compute_daily_metrics"},
 }
 
 

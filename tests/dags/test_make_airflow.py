@@ -24,7 +24,7 @@ DAY = "2025-12-15"
 FEEDS = ["orders", "events", "products", "customers"]
 DAG_TASKS = ({f"extract_{f}" for f in FEEDS} | {f"transform_{f}" for f in FEEDS} | {"dq_checks"}
              | {"load_dim_date", "load_dim_product", "load_dim_customer", "load_fact_orders", "load_fact_events"}
-             | {"compute_daily_metrics"})
+             | {"compute_daily_metrics", "apply_retention"})
 
 
 def free_port() -> int:
