@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import shlex
 import sys
 from datetime import datetime, timedelta, timezone
@@ -66,6 +67,17 @@ def test_one_task_per_executable(dag):
     # every task folder the build turns into an executable (CMake globs tasks/*/main.cpp) is in the DAG
     built = {p.parent.name for p in (REPO / "tasks").glob("*/main.cpp")} - TOOLS
     assert built <= set(dag.task_ids), f"executables with no DAG task: {sorted(built - set(dag.task_ids))}"
+
+
+def test_run_day_runs_the_dags_tasks_in_an_order_the_graph_allows(dag):
+    # scripts/run-day (a whole day without Airflow) and the dashboard's tests take the night's task list from it
+    text = (REPO / "scripts" / "run-day").read_text()
+    listed = re.search(r"^tasks=\((.*?)^\)", text, re.M | re.S).group(1).split()
+    assert sorted(listed) == sorted(dag.task_ids)
+    position = {task: i for i, task in enumerate(listed)}
+    for t in dag.tasks:
+        for up in t.upstream_task_ids:
+            assert position[up] < position[t.task_id], f"run-day runs {t.task_id} before its upstream {up}"
 
 
 def test_graph(dag):

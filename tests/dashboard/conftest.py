@@ -7,6 +7,7 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,15 @@ REPO = Path(__file__).resolve().parents[2]
 LOAD_START = "2025-12-13"
 LOAD_DAYS = 7
 # screenshots and server logs: ECOMM_TEST_ARTIFACTS, else build/test-artifacts
+
+
+def night_tasks() -> list[str]:
+    """The tasks one night runs, in order: scripts/run-day's list, the DAG's tasks in an order its graph allows (tests/dags checks it)."""
+    text = (REPO / "scripts" / "run-day").read_text()
+    return re.search(r"^tasks=\((.*?)^\)", text, re.M | re.S).group(1).split()
+
+
+NIGHT_TASKS = night_tasks()
 ARTIFACTS = Path(os.environ.get("ECOMM_TEST_ARTIFACTS") or REPO / "build" / "test-artifacts")
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 
 from cdp import Browser
-from conftest import ARTIFACTS, Dashboard, REPO
+from conftest import ARTIFACTS, NIGHT_TASKS, Dashboard, REPO
 
 # every chart a loaded warehouse fills, per page (the rule history fills on a click)
 HEALTH_CHARTS = ["chart-timeline", "chart-durations", "chart-quarantine", "chart-volume", "chart-completion"]
@@ -100,8 +100,8 @@ def test_health_page_shows_last_night_and_its_panels(browser, dashboard, loaded)
     assert text("kpi-tasks-ok") == f"{done} / {len(night)}"
     assert number(text("kpi-tasks-failed")) == sum(r["status"] == "failed" for r in night)
     assert number(text("kpi-quarantined")) == sum(r["rows_quarantined"] for r in night)
-    assert browser.evaluate("Chart.getChart(document.getElementById('chart-timeline')).data.labels.length") == 15
-    assert browser.evaluate("document.querySelectorAll('#table-night tbody tr').length") == 15
+    assert browser.evaluate("Chart.getChart(document.getElementById('chart-timeline')).data.labels.length") == len(NIGHT_TASKS)
+    assert browser.evaluate("document.querySelectorAll('#table-night tbody tr').length") == len(NIGHT_TASKS)
 
     # a rule's history on a click
     browser.evaluate("document.querySelector('#table-quality tbody tr').click()")
