@@ -4,10 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
-#include "common/errors.hpp"
+#include "common/sql_files.hpp"
 #include "common/timeutil.hpp"
 
 namespace ecomm {
@@ -18,14 +16,7 @@ const std::vector<std::string>& mart_files() {
     return files;
 }
 
-std::string read_mart_sql(const std::string& name) {
-    const std::string path = sql_dir() + "/marts/" + name;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError("cannot read " + path + " (set ECOMM_SQL_DIR to the sql/ folder)");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+std::string read_mart_sql(const std::string& name) { return read_sql_file("marts/" + name); }
 
 void compute_daily_metrics(TaskContext& ctx) {
     Connection& db = *ctx.db;
