@@ -10,11 +10,17 @@
 
 namespace ecomm {
 
-// The SPEC's reasons, in the order a record is checked: it is quarantined for the first rule it breaks.
+// docs/DATA_CONTRACT.md's reasons, in the order a record is checked: it is quarantined for the first rule it breaks.
 enum class Reason { invalid_utf8, malformed, missing_field, unsupported_currency, invalid_value, future_timestamp };
 constexpr std::array<std::string_view, 6> reason_names = {"invalid_utf8",         "malformed",     "missing_field",
                                                           "unsupported_currency", "invalid_value", "future_timestamp"};
 inline std::string_view name_of(Reason r) { return reason_names[static_cast<size_t>(r)]; }
+
+// Why a record is quarantined: the first rule it breaks and what a person needs to find it.
+struct RecordProblem {
+    Reason reason;
+    std::string detail;
+};
 
 class Quarantine {
 public:

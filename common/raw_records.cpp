@@ -23,13 +23,6 @@ long long for_each_raw_record(Connection& conn, const std::string& feed, const s
     });
 }
 
-bool extract_found_drop(Connection& db, const std::string& feed, const std::string& load_date) {
-    return db.scalar("select status from audit.task_runs where task = $1 and run_date = $2::date "
-                     "and status in ('succeeded', 'skipped') order by task_run_id desc limit 1",
-                     {"extract_" + feed, load_date})
-               .value_or("") == "succeeded";
-}
-
 std::string begin_raw_load(Connection& db, const std::string& feed, const std::string& load_date) {
     return db.exec("select raw.begin_load($1::regclass, $2::date)", {"raw." + feed, load_date}).text(0, 0);
 }

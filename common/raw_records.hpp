@@ -21,10 +21,6 @@ struct RawRecord {
 long long for_each_raw_record(Connection& conn, const std::string& feed, const std::string& load_date,
                               const std::function<void(const RawRecord&)>& on_record);
 
-// True when the feed's extract found a drop for the date (its latest verdict is succeeded, not skipped): a
-// transform that then finds no raw row has an empty delivery to apply, not "no drop".
-bool extract_found_drop(Connection& db, const std::string& feed, const std::string& load_date);
-
 // raw.orders and raw.events hold one list partition per load date. begin_raw_load returns the date's partition,
 // empty and created or truncated in this transaction, ready for `COPY <partition> ... with (freeze)`;
 // end_raw_load attaches it when this run created it. A failed run rolls both back: the day is unchanged.

@@ -12,11 +12,6 @@
 
 namespace ecomm {
 
-struct RecordProblem {
-    Reason reason;
-    std::string detail;
-};
-
 // Records larger than this are quarantined as malformed rather than parsed (bounds parser memory).
 constexpr size_t max_record_bytes = 16u << 20;
 

@@ -6,12 +6,10 @@
 
 #include <chrono>
 
-#include "common/copy.hpp"
 #include "common/errors.hpp"
+#include "common/json_landing.hpp"
 #include "common/landing.hpp"
 #include "common/logging.hpp"
-#include "common/quarantine.hpp"
-#include "common/record_checks.hpp"
 
 namespace ecomm {
 
@@ -135,41 +133,22 @@ void extract_products(TaskContext& ctx) {
             });
     }
 
-    Connection& db = *ctx.db;
-    db.exec("delete from raw.products where load_date = $1::date", {ctx.date()});
-
-    Quarantine quarantine("products", ctx.date());
-    simdjson::dom::parser parser;
-    long long elements = 0;
-    {
-        CopyIn copy(db, "copy raw.products (load_date, source_file, line_no, record) from stdin with (format text)");
-        for (const std::string& path : drop.files) {
-            const std::string file = lineage_name(path);
-            simdjson::padded_string content;  // a catalogue is small: the whole file, padded for simdjson
-            if (auto err = simdjson::padded_string::load(path).get(content))
-                throw RetryableError("cannot read " + path + ": " + simdjson::error_message(err));
-            long long before = elements;
-            split_json_array(
-                std::string_view(content),
-                [&](std::string_view element, long line) {
-                    ++elements;
-                    if (auto problem = check_json_record(parser, element)) {
-                        quarantine.add(problem->reason, file, line, problem->detail, element);
-                        return;
-                    }
-                    copy.raw_field(ctx.date()).field(file).field(static_cast<long long>(line)).field(element);
-                    copy.end_row();
-                },
-                [&](long line, std::string_view detail, std::string_view) {
-                    throw DataError(file, line, std::string(detail));  // checked above: the file changed meanwhile
-                });
-            spdlog::info("{}: {} elements", file, with_commas(elements - before));
-            ctx.check_interrupted();
-        }
-        ctx.counts.rows_written = copy.finish();
+    RawJsonLanding landing(ctx, "products");
+    for (const std::string& path : drop.files) {
+        const std::string file = lineage_name(path);
+        simdjson::padded_string content;  // a catalogue is small: the whole file, padded for simdjson
+        if (auto err = simdjson::padded_string::load(path).get(content))
+            throw RetryableError("cannot read " + path + ": " + simdjson::error_message(err));
+        long long before = landing.records();
+        split_json_array(
+            std::string_view(content), [&](std::string_view element, long line) { landing.add(file, line, element); },
+            [&](long line, std::string_view detail, std::string_view) {
+                throw DataError(file, line, std::string(detail));  // checked above: the file changed meanwhile
+            });
+        spdlog::info("{}: {} elements", file, with_commas(landing.records() - before));
+        ctx.check_interrupted();
     }
-    ctx.counts.rows_read = elements;
-    ctx.counts.rows_quarantined = quarantine.store(db, "extract");
+    landing.finish();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into raw.products from {} file(s), {} quarantined, in {:.2f} s",
                  with_commas(ctx.counts.rows_written), drop.files.size(), with_commas(ctx.counts.rows_quarantined),

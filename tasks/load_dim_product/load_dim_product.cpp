@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "common/logging.hpp"
-#include "scd2.hpp"
+#include "common/scd2.hpp"
 
 namespace ecomm {
 

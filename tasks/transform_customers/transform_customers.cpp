@@ -8,6 +8,7 @@
 
 #include "common/erasure.hpp"
 #include "common/copy.hpp"
+#include "common/landing.hpp"
 #include "common/raw_records.hpp"
 #include "common/logging.hpp"
 #include "common/timeutil.hpp"
@@ -34,30 +35,30 @@ bool is_country_code(std::string_view s) {
 
 }  // namespace
 
-std::optional<CustomerIssue> CustomerParser::parse(std::string_view json, int64_t load_day, CustomerChange& out) {
-    if (!is_valid_utf8(json)) return CustomerIssue{Reason::invalid_utf8, "the record is not valid UTF-8"};
+std::optional<RecordProblem> CustomerParser::parse(std::string_view json, int64_t load_day, CustomerChange& out) {
+    if (!is_valid_utf8(json)) return RecordProblem{Reason::invalid_utf8, "the record is not valid UTF-8"};
     text_.assign(json);
-    if (std::string why = dims::capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
+    if (std::string why = capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
                                                     fields_);
         !why.empty())
-        return CustomerIssue{Reason::malformed, why};
+        return RecordProblem{Reason::malformed, why};
     auto& f = fields_;
     for (Field r : {op, user_id, updated_at})
-        if (!f[r].present()) return CustomerIssue{Reason::missing_field, "missing field " + quoted(r)};
-    const bool upsert = f[op].kind == dims::JsonKind::string && f[op].text == "upsert";
+        if (!f[r].present()) return RecordProblem{Reason::missing_field, "missing field " + quoted(r)};
+    const bool upsert = f[op].kind == JsonKind::string && f[op].text == "upsert";
     if (upsert)
         for (Field r : {segment, country})
-            if (!f[r].present()) return CustomerIssue{Reason::missing_field, "missing field " + quoted(r) + " in an upsert"};
+            if (!f[r].present()) return RecordProblem{Reason::missing_field, "missing field " + quoted(r) + " in an upsert"};
 
-    if (f[op].kind != dims::JsonKind::string || (f[op].text != "upsert" && f[op].text != "delete"))
-        return CustomerIssue{Reason::invalid_value, "\"op\" must be \"upsert\" or \"delete\""};
+    if (f[op].kind != JsonKind::string || (f[op].text != "upsert" && f[op].text != "delete"))
+        return RecordProblem{Reason::invalid_value, "\"op\" must be \"upsert\" or \"delete\""};
     out.is_delete = !upsert;
-    if (f[user_id].kind != dims::JsonKind::string || f[user_id].text.empty())
-        return CustomerIssue{Reason::invalid_value, "\"user_id\" must be a non-empty string"};
+    if (f[user_id].kind != JsonKind::string || f[user_id].text.empty())
+        return RecordProblem{Reason::invalid_value, "\"user_id\" must be a non-empty string"};
     out.user_id = f[user_id].text;
     std::optional<int64_t> ts;
-    if (f[updated_at].kind == dims::JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
-    if (!ts) return CustomerIssue{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
+    if (f[updated_at].kind == JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
+    if (!ts) return RecordProblem{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
     out.updated_at = *ts;
 
     out.signup_ts.reset();
@@ -65,34 +66,34 @@ std::optional<CustomerIssue> CustomerParser::parse(std::string_view json, int64_
     out.has_text.fill(false);
     if (upsert) {  // a delete needs only who and when; whatever else it carries is ignored
         const std::string& seg = f[segment].text;
-        if (f[segment].kind != dims::JsonKind::string || (seg != "consumer" && seg != "premium" && seg != "business"))
-            return CustomerIssue{Reason::invalid_value, "\"segment\" must be one of consumer premium business"};
+        if (f[segment].kind != JsonKind::string || (seg != "consumer" && seg != "premium" && seg != "business"))
+            return RecordProblem{Reason::invalid_value, "\"segment\" must be one of consumer premium business"};
         out.segment = seg;
-        if (f[country].kind != dims::JsonKind::string || !is_country_code(f[country].text))
-            return CustomerIssue{Reason::invalid_value, "\"country\" must be two upper-case letters"};
+        if (f[country].kind != JsonKind::string || !is_country_code(f[country].text))
+            return RecordProblem{Reason::invalid_value, "\"country\" must be two upper-case letters"};
         out.country = f[country].text;
         for (size_t i = 0; i < text_fields.size(); ++i) {
             const auto& v = f[text_fields[i]];
             if (!v.present()) continue;
-            if (v.kind != dims::JsonKind::string)
-                return CustomerIssue{Reason::invalid_value, quoted(text_fields[i]) + " must be a string"};
+            if (v.kind != JsonKind::string)
+                return RecordProblem{Reason::invalid_value, quoted(text_fields[i]) + " must be a string"};
             out.text[i] = v.text;
             out.has_text[i] = true;
         }
         if (f[signup_ts].present()) {
-            if (f[signup_ts].kind == dims::JsonKind::string) out.signup_ts = parse_rfc3339(f[signup_ts].text);
-            if (!out.signup_ts) return CustomerIssue{Reason::invalid_value, "\"signup_ts\" must be an RFC 3339 timestamp"};
+            if (f[signup_ts].kind == JsonKind::string) out.signup_ts = parse_rfc3339(f[signup_ts].text);
+            if (!out.signup_ts) return RecordProblem{Reason::invalid_value, "\"signup_ts\" must be an RFC 3339 timestamp"};
         }
         if (f[marketing_opt_in].present()) {
-            if (f[marketing_opt_in].kind != dims::JsonKind::boolean)
-                return CustomerIssue{Reason::invalid_value, "\"marketing_opt_in\" must be true or false"};
+            if (f[marketing_opt_in].kind != JsonKind::boolean)
+                return RecordProblem{Reason::invalid_value, "\"marketing_opt_in\" must be true or false"};
             out.marketing_opt_in = f[marketing_opt_in].flag;
         }
     }
     if (is_future(out.updated_at, load_day))
-        return CustomerIssue{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
     if (out.signup_ts && is_future(*out.signup_ts, load_day))
-        return CustomerIssue{Reason::future_timestamp, "\"signup_ts\" " + f[signup_ts].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp, "\"signup_ts\" " + f[signup_ts].text + " is after the load date"};
     return std::nullopt;
 }
 
@@ -134,8 +135,7 @@ void transform_customers(TaskContext& ctx) {
     const int64_t load_day = ctx.load_day();
     if (db.scalar_int("select count(*) from (select 1 from raw.customers where load_date = $1::date limit 1) x",
                       {ctx.date()}) == 0) {
-        if (!extract_found_drop(db, "customers", ctx.date()))
-            throw NothingToDo("no customers drop for " + ctx.date() + " (no raw.customers rows)");
+        if (!feed_has_drop(db, "customers", ctx.date())) throw no_drop("customers", ctx.date(), "no raw.customers rows");
         // a re-delivered empty drop replaces the earlier delivery's changes (dq_checks' volume rule flags it)
         long long removed =
             db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()}).affected();

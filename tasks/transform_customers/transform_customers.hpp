@@ -10,9 +10,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_fields.hpp"
 #include "common/quarantine.hpp"
 #include "common/task.hpp"
-#include "tasks/transform_products/json_fields.hpp"
 
 namespace ecomm {
 
@@ -28,20 +28,15 @@ struct CustomerChange {
     int64_t updated_at = 0;
 };
 
-struct CustomerIssue {
-    Reason reason;
-    std::string detail;
-};
-
 // Parses and validates one change line (one long-lived On-Demand parser over a reused padded buffer).
 class CustomerParser {
 public:
-    std::optional<CustomerIssue> parse(std::string_view json, int64_t load_day, CustomerChange& out);
+    std::optional<RecordProblem> parse(std::string_view json, int64_t load_day, CustomerChange& out);
 
 private:
     simdjson::ondemand::parser parser_;
-    dims::PaddedText text_;
-    std::array<dims::JsonField, 13> fields_;
+    PaddedText text_;
+    std::array<JsonField, 13> fields_;
 };
 
 void transform_customers(TaskContext& ctx);

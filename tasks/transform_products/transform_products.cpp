@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "common/copy.hpp"
+#include "common/landing.hpp"
 #include "common/raw_records.hpp"
 #include "common/logging.hpp"
 #include "common/money.hpp"
@@ -54,29 +55,29 @@ where p.snapshot_date = (select max(snapshot_date) from staging.products_snapsho
 
 }  // namespace
 
-std::optional<RecordIssue> ProductParser::parse(std::string_view json, int64_t load_day, ProductRecord& out) {
+std::optional<RecordProblem> ProductParser::parse(std::string_view json, int64_t load_day, ProductRecord& out) {
     product_id_read_.clear();
-    if (!is_valid_utf8(json)) return RecordIssue{Reason::invalid_utf8, "the record is not valid UTF-8"};
+    if (!is_valid_utf8(json)) return RecordProblem{Reason::invalid_utf8, "the record is not valid UTF-8"};
     text_.assign(json);
-    if (std::string why = dims::capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
+    if (std::string why = capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
                                                     fields_);
         !why.empty())
-        return RecordIssue{Reason::malformed, why};
+        return RecordProblem{Reason::malformed, why};
     auto& f = fields_;
-    if (f[product_id].kind == dims::JsonKind::string) product_id_read_ = f[product_id].text;
+    if (f[product_id].kind == JsonKind::string) product_id_read_ = f[product_id].text;
     for (Field r : required)
-        if (!f[r].present()) return RecordIssue{Reason::missing_field, "missing field " + quoted(r)};
+        if (!f[r].present()) return RecordProblem{Reason::missing_field, "missing field " + quoted(r)};
 
-    auto non_empty_string = [&](Field k, std::string& dst) -> std::optional<RecordIssue> {
-        if (f[k].kind != dims::JsonKind::string || f[k].text.empty())
-            return RecordIssue{Reason::invalid_value, quoted(k) + " must be a non-empty string"};
+    auto non_empty_string = [&](Field k, std::string& dst) -> std::optional<RecordProblem> {
+        if (f[k].kind != JsonKind::string || f[k].text.empty())
+            return RecordProblem{Reason::invalid_value, quoted(k) + " must be a non-empty string"};
         dst = f[k].text;
         return std::nullopt;
     };
-    auto optional_string = [&](Field k, std::string& dst, bool& has) -> std::optional<RecordIssue> {
+    auto optional_string = [&](Field k, std::string& dst, bool& has) -> std::optional<RecordProblem> {
         has = f[k].present();
         if (!has) return std::nullopt;
-        if (f[k].kind != dims::JsonKind::string) return RecordIssue{Reason::invalid_value, quoted(k) + " must be a string"};
+        if (f[k].kind != JsonKind::string) return RecordProblem{Reason::invalid_value, quoted(k) + " must be a string"};
         dst = f[k].text;
         return std::nullopt;
     };
@@ -88,21 +89,21 @@ std::optional<RecordIssue> ProductParser::parse(std::string_view json, int64_t l
     if (auto e = optional_string(supplier_id, out.supplier_id, out.has_supplier_id)) return e;
 
     std::optional<long long> cents;
-    if (f[price].kind == dims::JsonKind::number) cents = parse_cents(f[price].text);
+    if (f[price].kind == JsonKind::number) cents = parse_cents(f[price].text);
     if (!cents || *cents < 0)
-        return RecordIssue{Reason::invalid_value, "\"price\" must be a number >= 0 with at most 2 decimals, got " +
-                                                      (f[price].kind == dims::JsonKind::number ? f[price].text
+        return RecordProblem{Reason::invalid_value, "\"price\" must be a number >= 0 with at most 2 decimals, got " +
+                                                      (f[price].kind == JsonKind::number ? f[price].text
                                                                                                : "a non-number")};
     out.price_cents = *cents;
-    if (f[active].kind != dims::JsonKind::boolean) return RecordIssue{Reason::invalid_value, "\"active\" must be true or false"};
+    if (f[active].kind != JsonKind::boolean) return RecordProblem{Reason::invalid_value, "\"active\" must be true or false"};
     out.active = f[active].flag;
 
     std::optional<int64_t> ts;
-    if (f[updated_at].kind == dims::JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
-    if (!ts) return RecordIssue{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
+    if (f[updated_at].kind == JsonKind::string) ts = parse_rfc3339(f[updated_at].text);
+    if (!ts) return RecordProblem{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
     out.updated_at = *ts;
     if (is_future(*ts, load_day))
-        return RecordIssue{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
     return std::nullopt;
 }
 
@@ -112,8 +113,7 @@ void transform_products(TaskContext& ctx) {
     const int64_t load_day = ctx.load_day();
     if (db.scalar_int("select count(*) from (select 1 from raw.products where load_date = $1::date limit 1) x",
                       {ctx.date()}) == 0) {
-        if (!extract_found_drop(db, "products", ctx.date()))
-            throw NothingToDo("no products drop for " + ctx.date() + " (no raw.products rows)");
+        if (!feed_has_drop(db, "products", ctx.date())) throw no_drop("products", ctx.date(), "no raw.products rows");
         // an empty snapshot ([]) was delivered: it closes nothing (no snapshot date), it does not leave an
         // earlier delivery's rows behind, and the quality gate's products volume rule stops the night
         long long removed = db.exec("delete from staging.products_snapshot where snapshot_date = $1::date", {ctx.date()})

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_fields.hpp"
 #include "common/quarantine.hpp"
 #include "common/task.hpp"
-#include "json_fields.hpp"
 
 namespace ecomm {
 
@@ -22,24 +22,19 @@ struct ProductRecord {
     int64_t updated_at = 0;  // microseconds since the epoch, UTC
 };
 
-struct RecordIssue {
-    Reason reason;
-    std::string detail;
-};
-
 // Parses and validates one snapshot element (one long-lived On-Demand parser, reused buffer).
 class ProductParser {
 public:
     // nullopt when the element is a valid product (then `out` holds it), else the first rule it breaks.
-    std::optional<RecordIssue> parse(std::string_view json, int64_t load_day, ProductRecord& out);
+    std::optional<RecordProblem> parse(std::string_view json, int64_t load_day, ProductRecord& out);
     // After a failed parse: the element's product_id when it was read as a non-empty string, else empty (the
     // element's product is then unknown).
     std::string_view product_id_read() const { return product_id_read_; }
 
 private:
     simdjson::ondemand::parser parser_;
-    dims::PaddedText text_;
-    std::array<dims::JsonField, 9> fields_;
+    PaddedText text_;
+    std::array<JsonField, 9> fields_;
     std::string product_id_read_;
 };
 

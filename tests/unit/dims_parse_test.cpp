@@ -1,15 +1,15 @@
 // Products and customers parsing without a database: array splitting with line numbers, validation in the
-// SPEC's reason order, exact money, and broken input that must never crash.
+// the contract's reason order, exact money, and broken input that must never crash.
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "common/timeutil.hpp"
-#include "tasks/extract_products/extract_products.hpp"
+#include "extract_products.hpp"
 #include "common/record_checks.hpp"
-#include "tasks/transform_customers/transform_customers.hpp"
-#include "tasks/transform_products/transform_products.hpp"
+#include "transform_customers.hpp"
+#include "transform_products.hpp"
 
 namespace ecomm {
 namespace {

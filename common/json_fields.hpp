@@ -1,6 +1,6 @@
-// One pass over a JSON object with simdjson On-Demand, capturing the fields a transform knows (any order;
-// a key given twice never gets here: extract quarantines the record), so validation can then check them in the SPEC's reason order. Header-only: the
-// customers transform uses it too.
+// The JSON field-capture engine: one pass over a JSON object with simdjson On-Demand, capturing the fields a
+// transform knows (any order; a key given twice never gets here: extract quarantines the record), so
+// validation can then check them in docs/DATA_CONTRACT.md's reason order.
 #pragma once
 
 #include <simdjson.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace ecomm::dims {
+namespace ecomm {
 
 enum class JsonKind { absent, null, string, number, boolean, other };
 
@@ -101,4 +101,4 @@ private:
     size_t len_ = 0;
 };
 
-}  // namespace ecomm::dims
+}  // namespace ecomm

@@ -1,5 +1,5 @@
 // Reconciling an SCD2 dimension with its target versions, keeping surrogate keys stable, and re-pointing the
-// facts whose timestamp now falls in another version. Header-only: load_dim_customer uses it too.
+// facts whose timestamp now falls in another version: the engine under load_dim_product and load_dim_customer.
 #pragma once
 
 #include <spdlog/spdlog.h>
