@@ -62,6 +62,7 @@ public:
     // copy_out_binary and relay_copy read them).
     long long copy_out_messages(const std::string& copy_sql, const std::function<void(std::string_view)>& on_message);
 
+    // Prefer Transaction below, which cannot be left open on an error path.
     void begin() { exec("begin"); }
     void commit() { exec("commit"); }
     void rollback_quietly() noexcept;
@@ -78,6 +79,27 @@ private:
 
     std::unique_ptr<PGconn, PgConnDeleter> conn_;
     int cancel_slot_ = -1;  // this connection's cancel handle in the signal handler's table, or -1
+};
+
+// A transaction that rolls back unless committed (libpqxx's idea): begins when constructed; commit() ends it;
+// destroyed still open (an exception on the way out, an early return), it rolls back.
+class Transaction {
+public:
+    explicit Transaction(Connection& db) : db_(db) { db_.exec("begin"); }
+    ~Transaction() {
+        if (open_) db_.rollback_quietly();
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    void commit() {
+        open_ = false;  // a failed commit leaves no transaction to roll back either
+        db_.exec("commit");
+    }
+
+private:
+    Connection& db_;
+    bool open_ = true;
 };
 
 }  // namespace ecomm

@@ -135,6 +135,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
     ExitCode code = ExitCode::ok;
     std::string error;
     try {
+        std::optional<Transaction> tx;  // the body's transaction: rolled back as an error leaves this block
         if (!ctx.options.date.empty()) {
             ctx.day = parse_date(ctx.options.date);
             if (!ctx.day) throw UsageError("--date must be a real date as YYYY-MM-DD, got \"" + ctx.options.date + "\"");
@@ -155,7 +156,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
                 }
             }
             if (spec.transactional) {
-                db->begin();
+                tx.emplace(*db);
                 db->exec("set local lock_timeout = '" + std::to_string(ctx.options.lock_timeout_seconds) + "s'");
                 try {
                     db->exec("select pg_advisory_xact_lock(hashtextextended($1, 0))", {lock_key(spec, ctx.options)});
@@ -174,7 +175,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
                      ctx.options.run_id.empty() ? "" : " (run " + ctx.options.run_id + ")");
         body(ctx);
         ctx.check_interrupted();
-        if (db && spec.transactional) db->commit();
+        if (tx) tx->commit();
         if (spec.after_commit) spec.after_commit(ctx);
     } catch (const TaskError& e) {
         code = e.code();
@@ -187,7 +188,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
         code = ExitCode::retry;
         error = std::string("unexpected error: ") + e.what();
     }
-    if (db) db->rollback_quietly();
+    if (db) db->rollback_quietly();  // what a task that runs its own transactions left open
     if (audit) audit->finish(ctx, code, error, elapsed());
 
     const double secs = elapsed();

@@ -86,7 +86,7 @@ void reprocess_quarantine(TaskContext& ctx, const ReprocessOptions& options) {
     const long long before = count_bad(nullptr);
     const long long transform_before = count_bad("transform");
 
-    db.begin();
+    Transaction tx(db);
     // Extract-stage records: checked again; invalid_utf8 ones are kept as stored (their bytes were escaped
     // for audit.bad_records, the original is only in the landed file).
     CopySpool admitted;
@@ -138,7 +138,7 @@ void reprocess_quarantine(TaskContext& ctx, const ReprocessOptions& options) {
                 "and b.feed = $2 and b.stage = 'extract' and b.source_file = a.source_file and b.line_no = a.line_no",
                 {ctx.date(), feed});
     }
-    db.commit();
+    tx.commit();
     spdlog::info("{} {} record(s) quarantined at extract for {} checked again: {} now pass and went to raw.{}; {} "
                  "invalid UTF-8 kept (re-land the file to retry them)",
                  with_commas(examined), feed, ctx.date(), with_commas(moved), feed, with_commas(escaped));

@@ -67,16 +67,11 @@ int apply_migrations(Connection& db, const std::string& dir) {
             continue;
         }
         spdlog::info("applying {}", m.name);
-        db.begin();
-        try {
-            db.exec(m.sql);
-            db.exec("insert into public.schema_migrations (version, name, checksum) values ($1, $2, $3)",
-                    {std::to_string(version), m.name, checksum});
-            db.commit();
-        } catch (...) {
-            db.rollback_quietly();
-            throw;
-        }
+        Transaction tx(db);
+        db.exec(m.sql);
+        db.exec("insert into public.schema_migrations (version, name, checksum) values ($1, $2, $3)",
+                {std::to_string(version), m.name, checksum});
+        tx.commit();
         ++count;
     }
     db.exec("select pg_advisory_unlock(hashtextextended('ecomm:migrate', 0))");
