@@ -12,6 +12,29 @@
 
 namespace ecomm {
 
+namespace {
+
+// COPY text-format escaping of one field, appended to out.
+void append_copy_escaped(std::string& out, std::string_view text) {
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+        const char* run = p;
+        while (p < end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r') ++p;
+        out.append(run, p);
+        if (p == end) break;
+        switch (*p) {
+            case '\\': out.append("\\\\"); break;
+            case '\t': out.append("\\t"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+        }
+        ++p;
+    }
+}
+
+}  // namespace
+
 CopyRowWriter& CopyRowWriter::field(std::string_view text) {
     separator();
     append_copy_escaped(buf_, text);
@@ -237,25 +260,6 @@ long long relay_copy(Connection& from, const std::string& copy_out_sql, Connecti
     return in.finish();
 }
 
-// ---------------------------------------------------------------- COPY text format
-
-void append_copy_escaped(std::string& out, std::string_view text) {
-    const char* p = text.data();
-    const char* end = p + text.size();
-    while (p < end) {
-        const char* run = p;
-        while (p < end && *p != '\\' && *p != '\t' && *p != '\n' && *p != '\r') ++p;
-        out.append(run, p);
-        if (p == end) break;
-        switch (*p) {
-            case '\\': out.append("\\\\"); break;
-            case '\t': out.append("\\t"); break;
-            case '\n': out.append("\\n"); break;
-            case '\r': out.append("\\r"); break;
-        }
-        ++p;
-    }
-}
 
 // ---------------------------------------------------------------- binary COPY out
 

@@ -154,7 +154,4 @@ long long copy_out_binary(Connection& conn, const std::string& copy_sql,
 // A bigint field of copy_out_binary.
 int64_t read_int8(std::string_view field);
 
-// COPY text-format escaping of one field, appended to out.
-void append_copy_escaped(std::string& out, std::string_view text);
-
 }  // namespace ecomm

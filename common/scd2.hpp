@@ -12,7 +12,7 @@
 
 namespace ecomm::dims {
 
-// A fact table column set that references the dimension; skipped while the table (or a column) does not exist.
+// A fact table's columns that reference the dimension (the migrations create them all).
 struct FactReference {
     std::string table;       // warehouse.fact_order_lines
     std::string ts;          // the business timestamp a version is chosen by
@@ -41,14 +41,6 @@ inline std::string joined(const std::vector<std::string>& cols, const std::strin
     std::string s;
     for (const auto& c : cols) s += (s.empty() ? "" : ", ") + prefix + c;
     return s;
-}
-
-inline bool fact_reference_exists(Connection& db, const FactReference& f) {
-    auto n = db.scalar_int(
-        "select count(*) from pg_attribute where attrelid = to_regclass($1) and attnum > 0 and not attisdropped "
-        "and attname = any(array[$2, $3, $4])",
-        {f.table, f.ts, f.key, f.date});
-    return n == 3;
 }
 
 }  // namespace detail
@@ -92,11 +84,8 @@ inline Scd2Outcome reconcile_scd2(Connection& db, const Scd2Dimension& d, const 
                           "d.valid_to, d.is_current, d.is_inferred) is distinct from row(" + new_row +
                           "t.valid_to, t.is_current, t.is_inferred)")
                       .affected();
-    if (db.scalar_int("select count(*) from dim_corrected") > 0 &&
-        db.scalar_int("select count(*) from pg_class where oid = "
-                      "coalesce(to_regclass('warehouse.mart_refresh_queue'), 0)") > 0) {
+    if (db.scalar_int("select count(*) from dim_corrected") > 0) {
         for (const auto& f : d.facts) {
-            if (!detail::fact_reference_exists(db, f)) continue;
             long long queued = db.exec("insert into warehouse.mart_refresh_queue (load_date, subject, business_date) "
                                        "select distinct $1::date, $2, f." + f.date + " from " + f.table +
                                        " f join dim_corrected c on c.key = f." + f.key + " on conflict do nothing",
@@ -125,25 +114,17 @@ inline Scd2Outcome reconcile_scd2(Connection& db, const Scd2Dimension& d, const 
                 id + " where exists (select 1 from dim_target t where " + matches + ")");
         db.exec("create index on dim_ranges (id, valid_from)");
         db.exec("analyze dim_ranges");
-        const bool queue = db.scalar_int("select count(*) from pg_class where oid = "
-                                         "coalesce(to_regclass('warehouse.mart_refresh_queue'), 0)") > 0;
         for (const auto& f : d.facts) {
-            if (!detail::fact_reference_exists(db, f)) {
-                spdlog::info("{} (or one of its columns) does not exist yet: no facts to re-point there", f.table);
-                continue;
-            }
             // by the fact's current key (not every fact table carries the natural id): its member is known
             std::string update = "update " + f.table + " f set " + f.key + " = r.key from " + d.table +
                                  " old join dim_ranges r on r.id = old." + id + " where f." + f.key + " = old." +
                                  d.key + " and f." + f.ts + " >= r.valid_from and f." + f.ts + " < r.until and f." +
                                  f.key + " <> r.key returning f." + f.date;
-            long long moved =
-                queue ? db.scalar_int("with moved as (" + update +
-                                      "), queued as (insert into warehouse.mart_refresh_queue (load_date, subject, "
-                                      "business_date) select distinct $1::date, $2, " + f.date +
-                                      " from moved on conflict do nothing) select count(*) from moved",
-                                      {load_date, f.subject})
-                      : db.exec(update).affected();
+            long long moved = db.scalar_int("with moved as (" + update +
+                                            "), queued as (insert into warehouse.mart_refresh_queue (load_date, "
+                                            "subject, business_date) select distinct $1::date, $2, " + f.date +
+                                            " from moved on conflict do nothing) select count(*) from moved",
+                                            {load_date, f.subject});
             spdlog::info("re-pointed {} rows of {}.{}", with_commas(moved), f.table, f.key);
             out.facts_repointed += moved;
         }

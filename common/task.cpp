@@ -98,8 +98,6 @@ int64_t TaskContext::load_day() const {
     return *day;
 }
 
-bool TaskContext::interrupted() { return g_signal != 0; }
-
 void TaskContext::check_interrupted() const {
     if (g_signal) throw RetryableError(std::string("interrupted by signal ") + std::to_string(g_signal));
 }

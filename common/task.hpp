@@ -53,7 +53,6 @@ public:
     int64_t load_day() const;  // throws UsageError when --date is missing
     // Throws RetryableError once SIGTERM/SIGINT arrived; call it in long loops.
     void check_interrupted() const;
-    static bool interrupted();
 };
 
 struct TaskSpec {

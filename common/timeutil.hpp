@@ -31,7 +31,7 @@ inline int64_t utc_day(int64_t micros) {
     return micros >= 0 ? micros / micros_per_day : -((-micros + micros_per_day - 1) / micros_per_day);
 }
 
-// The SPEC's future-timestamp rule: later than the end of the load date plus one hour (UTC).
+// The contract's future-timestamp rule (docs/DATA_CONTRACT.md): later than the end of the load date plus one hour (UTC).
 inline bool is_future(int64_t micros, int64_t load_day) {
     return micros > (load_day + 1) * micros_per_day + micros_per_hour;
 }

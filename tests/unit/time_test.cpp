@@ -39,7 +39,7 @@ TEST(Time, DatesRoundTripAndFutureRule) {
     ASSERT_TRUE(d);
     EXPECT_EQ(format_date(*d), "2025-12-13");
     EXPECT_EQ(format_date(*d + 19), "2026-01-01");
-    // the SPEC: later than the end of the load date plus one hour is in the future
+    // the contract: later than the end of the load date plus one hour is in the future
     EXPECT_FALSE(is_future(*parse_rfc3339("2025-12-14T01:00:00Z"), *d));
     EXPECT_TRUE(is_future(*parse_rfc3339("2025-12-14T01:00:00.000001Z"), *d));
     EXPECT_EQ(utc_day(*parse_rfc3339("2025-12-13T23:59:59-01:00")), *d + 1);
