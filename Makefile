@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 PG_ENV = eval "$$(scripts/local-pg env)"
 
-.PHONY: all deps docker-deps build db migrate demo dashboard test test-docker unit integration dag-test bench \
+.PHONY: all deps docker-deps configure programs build db migrate demo dashboard test test-docker unit integration dag-test bench \
 	airflow airflow-venv up down logs docker-demo clean
 
 all: build
@@ -12,12 +12,19 @@ all: build
 deps:
 	scripts/install-deps
 
-build: deps
+configure: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+# the tasks and tools only: what the demo, the dashboard and the bench run (no tests)
+programs: configure
+	cmake --build $(BUILD) -j $(JOBS) --target programs
+
+# everything, tests included
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 # start the local PostgreSQL (.local/pg, port 54329) and migrate its `ecomm` database
-db: build
+db: programs
 	scripts/local-pg start
 	$(PG_ENV) && $(BUILD)/bin/migrate
 
