@@ -230,11 +230,13 @@ TEST_F(EventsTest, ReDeliveredDayWithoutAnEventHandsItToItsArrivalOnAnotherDay) 
     const std::string day13 = kHeader +
                               "E200,U1,S1,page_view,2025-12-13T10:00:00Z,,/home,mobile,US\n"
                               "E201,U1,S1,product_view,2025-12-13T10:01:00Z,P5,/p/5,mobile,US\n"
-                              "E203,U1,S1,page_view,2025-12-13T10:02:00Z,,/gone,mobile,US\n";
+                              "E203,U1,S1,page_view,2025-12-13T10:02:00Z,,/gone,mobile,US\n"
+                              "\"E2\"\"04\\\\,x\",,S1,page_view,2025-12-13T10:03:00Z,,/q,mobile,US\n";
     const std::string day13_again = kHeader + "E201,U1,S1,product_view,2025-12-13T10:01:00Z,P5,/p/5,mobile,US\n";
     const std::string day14 = kHeader +
                               "E202,U2,S7,product_view,2025-12-14T09:00:00Z,P5,/p/5,desktop,FR\n"
-                              "E200,U2,S7,add_to_cart,2025-12-14T09:05:00Z,P6,/cart,desktop,FR\n";
+                              "E200,U2,S7,add_to_cart,2025-12-14T09:05:00Z,P6,/cart,desktop,FR\n"
+                              "\"E2\"\"04\\\\,x\",,S8,purchase,2025-12-14T09:06:00Z,,/t,mobile,US\n";
     const char* truncate_all = "truncate raw.events, raw.event_files, staging.events, warehouse.fact_events, "
                                "audit.bad_records, warehouse.mart_refresh_queue, staging.events_handed_over";
 
@@ -264,6 +266,9 @@ TEST_F(EventsTest, ReDeliveredDayWithoutAnEventHandsItToItsArrivalOnAnotherDay) 
         EXPECT_EQ(scalar("select event_date || ' ' || event_type || ' ' || load_date || ' ' || "
                          "(user_key = private.user_key('U2')) from warehouse.fact_events where event_id = 'E200'"),
                   "2025-12-14 add_to_cart 2025-12-14 true");
+        EXPECT_EQ(scalar("select load_date || ' ' || event_type from warehouse.fact_events "
+                         "where event_id = 'E2\"04\\\\,x'"),
+                  "2025-12-14 purchase");  // an id with a quote, a backslash and a comma
         EXPECT_EQ(count("select count(*) from staging.events where event_id = 'E203'"), 0);
         EXPECT_EQ(count("select count(*) from warehouse.fact_events where event_id = 'E203'"), 0);
         EXPECT_EQ(dump(kStagingDump), fresh_staging);
