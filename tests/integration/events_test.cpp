@@ -223,6 +223,70 @@ TEST_F(EventsTest, DaysLoadedInReverseOrderGiveTheSameStagingAndFactsAndKeepTheF
     EXPECT_EQ(dump(kFactDump), forward_facts);
 }
 
+// A day re-delivered without an event that another day also delivered: the other arrival takes over staging's
+// row and the fact row follows (docs/DATA_CONTRACT.md, events), whichever order the days were loaded in. The
+// end state is the one the final deliveries give when loaded afresh.
+TEST_F(EventsTest, ReDeliveredDayWithoutAnEventHandsItToItsArrivalOnAnotherDay) {
+    const std::string day13 = kHeader +
+                              "E200,U1,S1,page_view,2025-12-13T10:00:00Z,,/home,mobile,US\n"
+                              "E201,U1,S1,product_view,2025-12-13T10:01:00Z,P5,/p/5,mobile,US\n"
+                              "E203,U1,S1,page_view,2025-12-13T10:02:00Z,,/gone,mobile,US\n"
+                              "\"E2\"\"04\\\\,x\",,S1,page_view,2025-12-13T10:03:00Z,,/q,mobile,US\n";
+    const std::string day13_again = kHeader + "E201,U1,S1,product_view,2025-12-13T10:01:00Z,P5,/p/5,mobile,US\n";
+    const std::string day14 = kHeader +
+                              "E202,U2,S7,product_view,2025-12-14T09:00:00Z,P5,/p/5,desktop,FR\n"
+                              "E200,U2,S7,add_to_cart,2025-12-14T09:05:00Z,P6,/cart,desktop,FR\n"
+                              "\"E2\"\"04\\\\,x\",,S8,purchase,2025-12-14T09:06:00Z,,/t,mobile,US\n";
+    const char* truncate_all = "truncate raw.events, raw.event_files, staging.events, warehouse.fact_events, "
+                               "audit.bad_records, warehouse.mart_refresh_queue, staging.events_handed_over";
+
+    // what the final deliveries give loaded afresh: E200 from the 14th, E203 nowhere
+    write_day("2025-12-13", {{"a.csv", day13_again}});
+    write_day("2025-12-14", {{"a.csv", day14}});
+    ASSERT_NO_FATAL_FAILURE(chain("2025-12-13"));
+    ASSERT_NO_FATAL_FAILURE(chain("2025-12-14"));
+    const std::string fresh_staging = dump(kStagingDump), fresh_facts = dump(kFactDump);
+    ASSERT_EQ(scalar("select load_date || ' ' || event_type from staging.events where event_id = 'E200'"),
+              "2025-12-14 add_to_cart");
+
+    for (const bool later_day_first : {false, true}) {
+        SCOPED_TRACE(later_day_first ? "the 14th loaded first" : "the 13th loaded first");
+        db().exec(truncate_all);
+        write_day("2025-12-13", {{"a.csv", day13}});
+        ASSERT_NO_FATAL_FAILURE(chain(later_day_first ? "2025-12-14" : "2025-12-13"));
+        ASSERT_NO_FATAL_FAILURE(chain(later_day_first ? "2025-12-13" : "2025-12-14"));
+        ASSERT_EQ(scalar("select load_date::text from staging.events where event_id = 'E200'"), "2025-12-13");
+
+        // the 13th is re-delivered without E200 and E203, and reloaded
+        write_day("2025-12-13", {{"a.csv", day13_again}});
+        ASSERT_NO_FATAL_FAILURE(chain("2025-12-13"));
+        EXPECT_EQ(scalar("select load_date || ' ' || event_type || ' ' || line_no || ' ' || replaced_earlier "
+                         "from staging.events where event_id = 'E200'"),
+                  "2025-12-14 add_to_cart 3 false");
+        EXPECT_EQ(scalar("select event_date || ' ' || event_type || ' ' || load_date || ' ' || "
+                         "(user_key = private.user_key('U2')) from warehouse.fact_events where event_id = 'E200'"),
+                  "2025-12-14 add_to_cart 2025-12-14 true");
+        EXPECT_EQ(scalar("select load_date || ' ' || event_type from warehouse.fact_events "
+                         "where event_id = 'E2\"04\\\\,x'"),
+                  "2025-12-14 purchase");  // an id with a quote, a backslash and a comma
+        EXPECT_EQ(count("select count(*) from staging.events where event_id = 'E203'"), 0);
+        EXPECT_EQ(count("select count(*) from warehouse.fact_events where event_id = 'E203'"), 0);
+        EXPECT_EQ(dump(kStagingDump), fresh_staging);
+        EXPECT_EQ(dump(kFactDump), fresh_facts);
+        // the fact row moved to the 14th: the reload of the 13th refreshes that date's marts
+        EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where load_date = '2025-12-13' "
+                        "and subject = 'events' and business_date = '2025-12-14'"),
+                  1);
+        EXPECT_EQ(count("select count(*) from staging.events_handed_over"), 0);
+
+        // reloading either day again changes nothing
+        ASSERT_NO_FATAL_FAILURE(chain("2025-12-13"));
+        ASSERT_NO_FATAL_FAILURE(chain("2025-12-14"));
+        EXPECT_EQ(dump(kStagingDump), fresh_staging);
+        EXPECT_EQ(dump(kFactDump), fresh_facts);
+    }
+}
+
 TEST_F(EventsTest, GzipFileLoadsTheSameAsPlain) {
     write_day("2025-12-13", {{"a.csv", kDayA}});
     write_gzip(day_dir("2025-12-14") + "/a.csv.gz", kDayA);
