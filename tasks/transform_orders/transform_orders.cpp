@@ -185,12 +185,15 @@ void transform_orders(TaskContext& ctx) {
             if (by > 0) ++updates;
         }
     });
+    std::vector<const std::string*>().swap(ids);  // the hash of the day's ids is most of the task's memory
     std::vector<const std::string*> changed;
     for (const auto& [id, w] : winners)
         if (w.fate != Fate::keep_staged) changed.push_back(&id);
     probe_in_chunks(db, shipping_known_sql, changed, [&](const Result& known) {
         for (int r = 0; r < known.rows(); ++r) winners.find(known.text(r, 0))->second.shipping_known = true;
     });
+    const auto changed_orders = static_cast<long long>(changed.size());
+    std::vector<const std::string*>().swap(changed);
     auto probed = std::chrono::steady_clock::now();
 
     // Pass 2: the spool again, writing only the versions this load sets. New orders go straight into
@@ -226,7 +229,7 @@ void transform_orders(TaskContext& ctx) {
     new_shipping_spool.load(db, "copy private.order_shipping (order_id, city, postal_code) from stdin with (format binary)");
     shipping_update_spool.load(db, "copy tmp_shipping_updates (order_id, city, postal_code) from stdin with (format binary)");
     db.exec_script(shipping_updates_sql);
-    ctx.counts.rows_written = static_cast<long long>(changed.size());
+    ctx.counts.rows_written = changed_orders;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "orders", ctx.date(), "transform");  // erased users stay erased on a reload
 
