@@ -1,8 +1,17 @@
--- Overwrites the shipping rows of orders whose state this load set and that already had one.
+-- Overwrites the shipping rows of orders whose state this load set and that already had one, by key probes
+-- (see orders_apply_updates.sql: a hash join would read every shipping row ever loaded).
+set local enable_hashjoin = off;
+set local enable_mergejoin = off;
+
+analyze tmp_shipping_updates;
+
 update private.order_shipping p set
     city = u.city, postal_code = u.postal_code
 from tmp_shipping_updates u
 where u.order_id = p.order_id;
+
+reset enable_hashjoin;
+reset enable_mergejoin;
 
 -- a large load changes the tables' shape: fresh statistics keep the fact loader's plans good
 analyze staging.orders;

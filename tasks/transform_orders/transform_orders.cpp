@@ -206,7 +206,9 @@ void transform_orders(TaskContext& ctx) {
                                         ") from stdin with (format binary)");
         uint32_t file = 0;
         long long line_no = 0;
+        long long replayed = 0;
         while (spool.next(order, file, line_no)) {
+            if ((++replayed & 0xFFFF) == 0) ctx.check_interrupted();
             const DayWinner& w = winners.find(order.order_id)->second;
             if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
             if (w.fate == Fate::insert)
