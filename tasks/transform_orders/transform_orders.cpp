@@ -1,164 +1,113 @@
-// Orders transform. Raw rows stream in over a second connection; valid versions stream out by COPY into
-// temporary tables (lines through a spool file, since one connection carries one COPY at a time); one
-// set-based merge then keeps, per order, the version with the greatest (updated_at, load_date, source_file,
-// line_no). That comparison is commutative and idempotent: any load order, any rerun, the same state.
+// Orders transform. The day's raw rows are parsed once; the newest version of each order within the day is
+// decided in C++ as the versions stream by (greatest updated_at, then file name by bytes, then line), and the
+// versions wait in a spool file. The winners are then compared with the state staging holds for them, read by
+// primary-key probes of the day's ids in chunks (the day's cost, whatever history holds or the ids look like),
+// by the same rule across loads: greatest (updated_at, load_date, source_file, line_no). That comparison is
+// commutative and idempotent: any load order, any rerun, the same state. Only the final rows reach
+// PostgreSQL, by binary COPY: new orders straight into their tables, newer states of known ones through a
+// small temporary table and one update.
 #include "transform_orders.hpp"
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
-#include "common/erasure.hpp"
 #include "common/copy.hpp"
+#include "common/erasure.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
 #include "common/raw_records.hpp"
+#include "common/sql_files.hpp"
 #include "order_record.hpp"
+#include "order_spool.hpp"
 
 namespace ecomm {
 
 namespace {
 
-constexpr const char* create_work_tables = R"sql(
-create temporary table tmp_order_versions (
-    order_id text, user_id text, order_ts timestamptz, updated_at timestamptz, status text, currency text,
-    channel text, payment_method text, payment_amount numeric(12,2), revenue numeric(12,2), units integer,
-    line_count integer, ship_country text, ship_region text, ship_city text, ship_postal_code text,
-    source_file text, line_no bigint
-) on commit drop;
-create temporary table tmp_order_version_lines (
-    source_file text, line_no bigint, order_id text, line_number integer, product_id text, quantity integer,
-    unit_price numeric(12,2), discount numeric(12,2), revenue numeric(12,2)
-) on commit drop;
-)sql";
+// What this load does with an order's winning version of the day.
+enum class Fate : uint8_t { insert, update, keep_staged };
 
-// $1 = load date. Picks the day's winner per order, merges it into staging.orders only when it is newer
-// than the state there, and records the orders whose state this load set. In two statements, like the events
-// merge: INSERT ... ON CONFLICT (speculative insertion) measured about twice as slow as a plain INSERT on a
-// million rows, so the winners whose order staging may already hold are compared and updated, and all the
-// others are inserted plainly. Two loads of different dates inserting the same new order at once meet on the
-// primary key: the second fails (exit 1) and its retry merges.
-//
-// Only an order_id up to the greatest staging (or the shipping table) holds can be known already: with ids
-// that grow with time, as the generator's and most shops' do, that is the day's updates of older orders, and
-// the day's new orders are written without looking anything up. The known candidates go into a table with
-// statistics (tmp_known_winners), so the planner sees how few they are and looks them up by key instead of
-// reading every day staging holds. Random ids all count as candidates and get the plans they had before.
-constexpr const char* merge_orders = R"sql(
-create temporary table tmp_day_winners on commit drop as
-select distinct on (v.order_id) v.*, coalesce(v.order_id <= k.max_id, false) as maybe_known  -- no row yet: none known
-from tmp_order_versions v
-cross join (
-    select greatest((select max(order_id) from staging.orders), (select max(order_id) from private.order_shipping))
-        as max_id
-) k
-order by v.order_id, v.updated_at desc, v.source_file collate "C" desc, v.line_no desc;
+struct DayWinner {
+    int64_t updated_at = 0;
+    uint32_t file = 0;
+    long long line_no = 0;
+    Fate fate = Fate::insert;
+    bool shipping_known = false;
+};
 
-analyze tmp_day_winners;
+constexpr size_t probe_chunk = 10000;  // ids per primary-key probe statement
 
-create temporary table tmp_known_winners on commit drop as
-select * from tmp_day_winners where maybe_known;
+constexpr const char* staging_orders_columns =
+    "order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount, revenue, "
+    "units, line_count, ship_country, ship_region, load_date, replaced_earlier, source_file, line_no";
+constexpr const char* staging_lines_columns =
+    "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
-analyze tmp_known_winners;
+// A text[] literal of ids, every element quoted.
+void append_array_literal(std::string& out, const std::vector<const std::string*>& ids, size_t from, size_t to) {
+    out = "{";
+    for (size_t i = from; i < to; ++i) {
+        if (i > from) out.push_back(',');
+        out.push_back('"');
+        for (char c : *ids[i]) {
+            if (c == '"' || c == '\\') out.push_back('\\');
+            out.push_back(c);
+        }
+        out.push_back('"');
+    }
+    out.push_back('}');
+}
 
-create temporary table tmp_changed_orders (
-    order_id text, source_file text, line_no bigint, replaced_earlier boolean
-) on commit drop;
+// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result.
+template <typename OnResult>
+void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<const std::string*>& ids,
+                     OnResult&& on_result) {
+    std::string literal;
+    for (size_t from = 0; from < ids.size(); from += probe_chunk) {
+        size_t to = std::min(ids.size(), from + probe_chunk);
+        append_array_literal(literal, ids, from, to);
+        on_result(db.exec(sql, {literal}));
+    }
+}
 
-with updated as (
-    update staging.orders s set
-        user_id = w.user_id, order_ts = w.order_ts, updated_at = w.updated_at, status = w.status,
-        currency = w.currency, channel = w.channel, payment_method = w.payment_method,
-        payment_amount = w.payment_amount, revenue = w.revenue, units = w.units, line_count = w.line_count,
-        ship_country = w.ship_country, ship_region = w.ship_region, load_date = $1::date, replaced_earlier = true,
-        source_file = w.source_file, line_no = w.line_no
-    from tmp_known_winners w
-    where w.order_id = s.order_id
-      and (w.updated_at, $1::date, w.source_file collate "C", w.line_no) > (s.updated_at, s.load_date, s.source_file collate "C", s.line_no)
-    returning s.order_id, s.source_file, s.line_no, s.replaced_earlier
-)
-insert into tmp_changed_orders select * from updated;
-
-with added as (
-    insert into staging.orders (
-        order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount,
-        revenue, units, line_count, ship_country, ship_region, load_date, replaced_earlier, source_file, line_no)
-    select order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount,
-           revenue, units, line_count, ship_country, ship_region, $1::date, false, source_file, line_no
-    from tmp_day_winners w
-    where not w.maybe_known
-       or not exists (select 1 from staging.orders s where s.order_id = w.order_id)
-    returning order_id, source_file, line_no, replaced_earlier
-)
-insert into tmp_changed_orders select * from added;
-
-analyze tmp_changed_orders;
-)sql";
-
-constexpr const char* replace_lines = R"sql(
-delete from staging.order_lines l
-using tmp_changed_orders c
-where c.replaced_earlier and l.order_id = c.order_id;
-
-insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, revenue,
-                                  load_date)
-select v.order_id, v.line_number, v.product_id, v.quantity, v.unit_price, v.discount, v.revenue, $1::date
-from tmp_order_version_lines v
-join tmp_changed_orders c using (source_file, line_no);
-
--- New orders (ids past every known one) are inserted plainly; the known ones by MERGE, not a plain insert
--- even when new to staging: a shipping row can outlive its staging row (staging truncated to be rebuilt from
--- raw) and must then be overwritten; not INSERT ... ON CONFLICT either, whose speculative insertion measured
--- twice as slow on a million new rows
-insert into private.order_shipping (order_id, city, postal_code)
-select w.order_id, w.ship_city, w.ship_postal_code
-from tmp_day_winners w
-join tmp_changed_orders c using (source_file, line_no)
-where not w.maybe_known;
-
-merge into private.order_shipping p
-using (
-    select w.order_id, w.ship_city, w.ship_postal_code
-    from tmp_known_winners w
-    join tmp_changed_orders c using (source_file, line_no)
-) s
-on p.order_id = s.order_id
-when matched then update set city = s.ship_city, postal_code = s.ship_postal_code
-when not matched then insert (order_id, city, postal_code) values (s.order_id, s.ship_city, s.ship_postal_code);
-
--- a large load changes the tables' shape: fresh statistics keep the fact loader's joins on good plans
-analyze staging.orders;
-analyze staging.order_lines;
-
--- and the load_date BRINs summarize the new pages now (autovacuum would, some time later), or every reader of
--- one load date (load_fact_orders, dq_checks, the next transforms) scans all the pages never summarized
-select brin_summarize_new_values('staging.staging_orders_load_date'::regclass);
-select brin_summarize_new_values('staging.staging_order_lines_load_date'::regclass);
-)sql";
-
-void write_version(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
+void write_order(BinaryRowWriter& out, const Order& o, int64_t load_day, bool replaced_earlier,
+                 const std::string& source_file, long long line_no) {
     out.text(o.order_id).text(o.user_id).timestamp(o.order_ts).timestamp(o.updated_at);
     out.text(o.status).text(o.currency).text(o.channel).text(o.payment_method);
     out.cents(o.payment_cents).cents(o.revenue_cents()).int4(static_cast<int32_t>(o.units()));
     out.int4(static_cast<int32_t>(o.lines.size())).text(o.ship_country);
-    for (const auto* opt : {&o.ship_region, &o.ship_city, &o.ship_postal_code}) {
+    if (o.ship_region)
+        out.text(*o.ship_region);
+    else
+        out.null();
+    out.date(load_day).boolean(replaced_earlier).text(source_file).int8(line_no);
+    out.end_row();
+}
+
+void write_lines(BinaryRowWriter& out, const Order& o, int64_t load_day) {
+    int32_t n = 0;
+    for (const auto& l : o.lines) {
+        out.text(o.order_id).int4(++n).text(l.product_id).int4(static_cast<int32_t>(l.quantity));
+        out.cents(l.unit_price_cents).cents(l.discount_cents).cents(l.revenue_cents()).date(load_day);
+        out.end_row();
+    }
+}
+
+void write_shipping(BinaryRowWriter& out, const Order& o) {
+    out.text(o.order_id);
+    for (const auto* opt : {&o.ship_city, &o.ship_postal_code}) {
         if (*opt)
             out.text(**opt);
         else
             out.null();
     }
-    out.text(source_file).int8(line_no);
     out.end_row();
-}
-
-void write_lines(BinaryRowWriter& out, const Order& o, const std::string& source_file, long line_no) {
-    int32_t n = 0;
-    for (const auto& l : o.lines) {
-        out.text(source_file).int8(line_no).text(o.order_id).int4(++n).text(l.product_id);
-        out.int4(static_cast<int32_t>(l.quantity)).cents(l.unit_price_cents).cents(l.discount_cents).cents(l.revenue_cents());
-        out.end_row();
-    }
 }
 
 }  // namespace
@@ -167,16 +116,22 @@ void transform_orders(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
-    db.exec(create_work_tables);
+    const std::string known_states_sql = read_sql_file("staging/orders_known_states.sql");
+    const std::string shipping_known_sql = read_sql_file("staging/order_shipping_known.sql");
+    const std::string apply_updates_sql = read_sql_file("staging/orders_apply_updates.sql");
+    const std::string shipping_updates_sql = read_sql_file("staging/order_shipping_apply_updates.sql");
 
-    // Raw rows come over a second connection while this one streams the COPY out.
+    // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order.
     Connection reader(ctx.options.dsn, ctx.task);
     Quarantine quarantine("orders", ctx.date());
-    CopySpool lines_spool;
-    BinaryRowWriter lines(lines_spool);
-    BinaryCopyIn versions(db, "copy tmp_order_versions from stdin with (format binary)");
+    OrderSpool spool;
+    std::vector<std::string> files;  // source file names by index, in order of first appearance
+    std::unordered_map<std::string, DayWinner> winners;
     simdjson::ondemand::parser parser;
     Order order;
+    long long valid = 0;
+    std::unordered_map<std::string, uint32_t> file_index;
+    uint32_t current_file = 0;
     for_each_raw_record(reader, "orders", ctx.date(), [&](const RawRecord& raw) {
         if ((++ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
         auto problem = parse_order(parser, raw.record, raw.record.capacity(), load_day, order);
@@ -184,10 +139,24 @@ void transform_orders(TaskContext& ctx) {
             quarantine.add(problem->reason, raw.source_file, raw.line_no, problem->detail, raw.record);
             return;
         }
-        write_version(versions, order, raw.source_file, raw.line_no);
-        write_lines(lines, order, raw.source_file, raw.line_no);
+        if (files.empty() || files[current_file] != raw.source_file) {  // rows come file by file: rarely true
+            auto [it, added] = file_index.try_emplace(raw.source_file, static_cast<uint32_t>(files.size()));
+            if (added) files.push_back(raw.source_file);
+            current_file = it->second;
+        }
+        ++valid;
+        spool.add(order, current_file, raw.line_no);
+        auto [it, added] = winners.try_emplace(order.order_id);
+        DayWinner& w = it->second;
+        int file_order = added ? 1 : files[current_file].compare(files[w.file]);
+        if (added || order.updated_at > w.updated_at ||
+            (order.updated_at == w.updated_at &&
+             (file_order > 0 || (file_order == 0 && raw.line_no > w.line_no)))) {
+            w.updated_at = order.updated_at;
+            w.file = current_file;
+            w.line_no = raw.line_no;
+        }
     });
-    long long valid = versions.finish();
     if (ctx.counts.rows_read == 0) {
         // an extract that ran and found nothing leaves no raw rows either: that is not an error
         auto runs = db.scalar_int(
@@ -196,30 +165,86 @@ void transform_orders(TaskContext& ctx) {
             {ctx.date()});
         if (runs == 0) throw NothingToDo("no raw orders for " + ctx.date() + ": extract_orders has not loaded this date");
     }
-    lines.end();
-    lines_spool.load(db, "copy tmp_order_version_lines from stdin with (format binary)");
     auto parsed = std::chrono::steady_clock::now();
 
-    db.exec("analyze tmp_order_versions");
-    db.exec("analyze tmp_order_version_lines");
-    // the day's sort of a million versions fits in memory instead of spilling to disk; JIT compilation costs
-    // more than it saves on these plain scans
-    db.exec("set local work_mem = '256MB'");
-    db.exec("set local jit = off");
-    db.exec_script(merge_orders, {ctx.date()});
-    db.exec_script(replace_lines, {ctx.date()});
-    ctx.counts.rows_written = db.scalar_int("select count(*) from tmp_changed_orders");
+    // The winners against staging's states, by primary key, a chunk of ids at a time.
+    std::vector<const std::string*> ids;
+    ids.reserve(winners.size());
+    for (const auto& [id, w] : winners) ids.push_back(&id);
+    long long updates = 0;
+    probe_in_chunks(db, known_states_sql, ids, [&](const Result& known) {
+        for (int r = 0; r < known.rows(); ++r) {
+            DayWinner& w = winners.find(known.text(r, 0))->second;
+            // (updated_at, load_date, source_file by bytes, line_no): this load's version against the staged one
+            long long staged_updated_at = known.integer(r, 1);
+            int by = w.updated_at != staged_updated_at ? (w.updated_at > staged_updated_at ? 1 : -1) : 0;
+            if (by == 0) by = ctx.date().compare(known.get(r, 2));
+            if (by == 0) by = std::string_view(files[w.file]).compare(known.get(r, 3));
+            if (by == 0) by = w.line_no > known.integer(r, 4) ? 1 : (w.line_no < known.integer(r, 4) ? -1 : 0);
+            w.fate = by > 0 ? Fate::update : Fate::keep_staged;
+            if (by > 0) ++updates;
+        }
+    });
+    std::vector<const std::string*>().swap(ids);  // the hash of the day's ids is most of the task's memory
+    std::vector<const std::string*> changed;
+    for (const auto& [id, w] : winners)
+        if (w.fate != Fate::keep_staged) changed.push_back(&id);
+    probe_in_chunks(db, shipping_known_sql, changed, [&](const Result& known) {
+        for (int r = 0; r < known.rows(); ++r) winners.find(known.text(r, 0))->second.shipping_known = true;
+    });
+    const auto changed_orders = static_cast<long long>(changed.size());
+    std::vector<const std::string*>().swap(changed);
+    auto probed = std::chrono::steady_clock::now();
+
+    // Pass 2: the spool again, writing only the versions this load sets. New orders go straight into
+    // staging.orders; the rest wait in spools, since one connection carries one COPY at a time.
+    CopySpool update_spool, lines_spool, new_shipping_spool, shipping_update_spool;
+    BinaryRowWriter order_updates(update_spool), lines(lines_spool), new_shipping(new_shipping_spool),
+        shipping_updates(shipping_update_spool);
+    {
+        BinaryCopyIn new_orders(db, "copy staging.orders (" + std::string(staging_orders_columns) +
+                                        ") from stdin with (format binary)");
+        uint32_t file = 0;
+        long long line_no = 0;
+        long long replayed = 0;
+        while (spool.next(order, file, line_no)) {
+            if ((++replayed & 0xFFFF) == 0) ctx.check_interrupted();
+            const DayWinner& w = winners.find(order.order_id)->second;
+            if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
+            if (w.fate == Fate::insert)
+                write_order(new_orders, order, load_day, false, files[file], line_no);
+            else
+                write_order(order_updates, order, load_day, true, files[file], line_no);
+            write_lines(lines, order, load_day);
+            write_shipping(w.shipping_known ? shipping_updates : new_shipping, order);
+        }
+        new_orders.finish();
+    }
+    for (auto* w : {&order_updates, &lines, &new_shipping, &shipping_updates}) w->end();
+    db.exec("create temporary table tmp_order_updates (like staging.orders) on commit drop");
+    db.exec("create temporary table tmp_shipping_updates (like private.order_shipping) on commit drop");
+    update_spool.load(db, "copy tmp_order_updates (" + std::string(staging_orders_columns) +
+                              ") from stdin with (format binary)");
+    db.exec_script(apply_updates_sql);
+    lines_spool.load(db, "copy staging.order_lines (" + std::string(staging_lines_columns) +
+                             ") from stdin with (format binary)");
+    new_shipping_spool.load(db, "copy private.order_shipping (order_id, city, postal_code) from stdin with (format binary)");
+    shipping_update_spool.load(db, "copy tmp_shipping_updates (order_id, city, postal_code) from stdin with (format binary)");
+    db.exec_script(shipping_updates_sql);
+    ctx.counts.rows_written = changed_orders;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "orders", ctx.date(), "transform");  // erased users stay erased on a reload
 
     auto now = std::chrono::steady_clock::now();
-    double parse_secs = std::chrono::duration<double>(parsed - started).count();
-    double merge_secs = std::chrono::duration<double>(now - parsed).count();
-    spdlog::info("validated {} raw orders in {:.2f} s ({}): {} valid versions, {} quarantined",
-                 with_commas(ctx.counts.rows_read), parse_secs, rate(ctx.counts.rows_read, parse_secs),
-                 with_commas(valid), with_commas(ctx.counts.rows_quarantined));
-    spdlog::info("merged into staging.orders in {:.2f} s: {} orders took this load's state", merge_secs,
-                 with_commas(ctx.counts.rows_written));
+    auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+    spdlog::info("validated {} raw orders in {:.2f} s ({}): {} valid versions of {} orders, {} quarantined",
+                 with_commas(ctx.counts.rows_read), secs(started, parsed), rate(ctx.counts.rows_read, secs(started, parsed)),
+                 with_commas(valid), with_commas(static_cast<long long>(winners.size())),
+                 with_commas(ctx.counts.rows_quarantined));
+    spdlog::info("looked the day's orders up in staging in {:.2f} s; wrote in {:.2f} s: {} orders took this load's "
+                 "state ({} new to staging, {} newer than its state)",
+                 secs(parsed, probed), secs(probed, now), with_commas(ctx.counts.rows_written),
+                 with_commas(ctx.counts.rows_written - updates), with_commas(updates));
 }
 
 }  // namespace ecomm

@@ -271,6 +271,41 @@ TEST_F(OrdersTest, ReversedLoadOrderGivesTheSameWarehouse) {
     EXPECT_EQ(reversed, forward);
 }
 
+// Random (UUID) ids carry no time order: every winner of the day is looked up in staging by key. An older
+// state arriving later must not overwrite a newer one, a newer one must replace it with its lines and shipping,
+// and within the day a tie on updated_at goes to the later file name by bytes ("part-B" < "part-a").
+TEST_F(OrdersTest, RandomIdsKeepTheNewestStateAcrossAndWithinDays) {
+    const std::string a = "f3a1c2de-0000-4000-8000-000000000001", b = "0b7e4f10-0000-4000-8000-000000000002",
+                      c = "7c00aa00-0000-4000-8000-000000000003";
+    const std::string two_lines = R"([{"product_id":"P1","quantity":1,"unit_price":10},{"product_id":"P2","quantity":1,"unit_price":5}])";
+    write_day("2025-12-13", "part-1.json",
+              order_json(a, "2025-12-13T20:00:00Z", "shipped") + "\n" + order_json(b, "2025-12-13T09:00:00Z") + "\n");
+    write_day("2025-12-14", "part-a.json",
+              order_json(a, "2025-12-13T12:00:00Z", "paid") + "\n" +             // older than day 1's: ignored
+                  order_json(b, "2025-12-14T09:00:00Z", "delivered") + "\n");    // the tie's winner (later name)
+    write_day("2025-12-14", "part-B.json",
+              order_json(b, "2025-12-14T09:00:00Z", "paid", two_lines) + "\n" +
+                  order_json(c, "2025-12-14T09:00:00Z", "placed", two_lines) + "\n");
+    run_chain("2025-12-13");
+    run_chain("2025-12-14");
+    EXPECT_EQ(diff("select order_id, status, load_date::text, replaced_earlier, source_file like '%part-a.json' "
+                   "from staging.orders",
+                   "values ('" + a + "', 'shipped', '2025-12-13', false, false), "
+                   "('" + b + "', 'delivered', '2025-12-14', true, true), "
+                   "('" + c + "', 'placed', '2025-12-14', false, false)"),
+              "");
+    EXPECT_EQ(diff("select order_id, count(*)::int from staging.order_lines group by 1",
+                   "values ('" + a + "', 1), ('" + b + "', 1), ('" + c + "', 2)"),
+              "");
+    EXPECT_EQ(count("select count(*) from private.order_shipping"), 3);
+    EXPECT_EQ(diff("select order_id, status from warehouse.fact_orders",
+                   "values ('" + a + "', 'shipped'), ('" + b + "', 'delivered'), ('" + c + "', 'placed')"),
+              "");
+    std::string state = warehouse_state();
+    run_chain("2025-12-14");  // a rerun changes nothing
+    EXPECT_EQ(warehouse_state(), state);
+}
+
 TEST_F(OrdersTest, ConcurrentRunsOfOneTaskAndDateNeverDouble) {
     std::string text;
     for (int i = 0; i < 2000; ++i) text += order_json("ORD-" + std::to_string(i), "2025-12-13T09:15:02Z") + "\n";

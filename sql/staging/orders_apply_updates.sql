@@ -1,0 +1,25 @@
+-- Applies the day's newer states of orders staging already held (tmp_order_updates, decided in
+-- C++ against the state read by primary key) and their shipping rows (tmp_shipping_updates). New orders were
+-- copied straight into their tables. The task's lock keeps any other run of it from changing a state between
+-- that read and this update. Every join below probes staging's keys for the day's rows: a hash join would read
+-- all of staging (every day ever loaded) for a few thousand updates, and the planner picks one at any size.
+set local enable_hashjoin = off;
+set local enable_mergejoin = off;
+
+analyze tmp_order_updates;
+update staging.orders s set
+    user_id = u.user_id, order_ts = u.order_ts, updated_at = u.updated_at, status = u.status,
+    currency = u.currency, channel = u.channel, payment_method = u.payment_method,
+    payment_amount = u.payment_amount, revenue = u.revenue, units = u.units, line_count = u.line_count,
+    ship_country = u.ship_country, ship_region = u.ship_region, load_date = u.load_date,
+    replaced_earlier = true, source_file = u.source_file, line_no = u.line_no
+from tmp_order_updates u
+where u.order_id = s.order_id;
+
+-- the replaced states' lines go; the new states' lines are copied in next
+delete from staging.order_lines l
+using tmp_order_updates u
+where l.order_id = u.order_id;
+
+reset enable_hashjoin;
+reset enable_mergejoin;
