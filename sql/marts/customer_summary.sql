@@ -60,11 +60,12 @@ removed as (
     returning user_key, orders, revenue, first_order_date, last_order_date
 ),
 
-changed as (
+-- every customer, old or new, in one hashed full join of the old rows with the changes
+customers as (
     select
-        c.user_key,
-        coalesce(r.orders, 0) + c.orders as orders,
-        coalesce(r.revenue, 0) + c.revenue as revenue,
+        coalesce(r.user_key, c.user_key) as user_key,
+        coalesce(r.orders, 0) + coalesce(c.orders, 0) as orders,
+        coalesce(r.revenue, 0) + coalesce(c.revenue, 0) as revenue,
         case
             when c.first_dropped <= r.first_order_date
                 then (select min(d.order_date) from warehouse.mart_customer_days d where d.user_key = c.user_key)
@@ -75,18 +76,8 @@ changed as (
                 then (select max(d.order_date) from warehouse.mart_customer_days d where d.user_key = c.user_key)
             else greatest(r.last_order_date, c.last_counted)
         end as last_order_date
-    from refresh_customer_changes c
-    left join removed r on r.user_key = c.user_key
-),
-
-customers as (
-    select r.user_key, r.orders, r.revenue, r.first_order_date, r.last_order_date
     from removed r
-    where not exists (select 1 from refresh_customer_changes c where c.user_key = r.user_key)
-    union all
-    select user_key, orders, revenue, first_order_date, last_order_date
-    from changed
-    where orders > 0
+    full join refresh_customer_changes c on c.user_key = r.user_key
 ),
 
 as_of as (
@@ -109,6 +100,7 @@ final as (
         ntile(5) over (order by c.revenue, c.user_key collate "C") as m_score
     from customers c
     cross join as_of a
+    where c.orders > 0
 )
 
 insert into marts.customer_summary (user_key, orders, revenue, first_order_date, last_order_date, as_of_date,
