@@ -3,7 +3,8 @@
 -- date's facts are read, however long the history. Any change to a fact queues its old and new order date,
 -- so a customer who lost an order (a correction moving it to another customer or date, a cancellation) is
 -- among the changed ones. A first or last order date is looked up again only when the refresh took that
--- date away. Only orders not cancelled or refunded count; a customer left without one loses the row.
+-- date away, in the facts' own (user_key, order_date) index. Only orders not cancelled or refunded count;
+-- a customer left without one loses the row.
 -- The r/f/m scores (ntile(5) over every customer, ties broken by user_key) and recency (from the as-of date:
 -- the newest load date the warehouse has seen, so any load order gives the same rows) are global, so every
 -- row is ranked and written again: one row per customer, a cost that grows with the customers, not history.
@@ -68,12 +69,14 @@ customers as (
         coalesce(r.revenue, 0) + coalesce(c.revenue, 0) as revenue,
         case
             when c.first_dropped <= r.first_order_date
-                then (select min(d.order_date) from warehouse.mart_customer_days d where d.user_key = c.user_key)
+                then (select min(f.order_date) from warehouse.fact_orders f
+                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
             else least(r.first_order_date, c.first_counted)
         end as first_order_date,
         case
             when c.last_dropped >= r.last_order_date
-                then (select max(d.order_date) from warehouse.mart_customer_days d where d.user_key = c.user_key)
+                then (select max(f.order_date) from warehouse.fact_orders f
+                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
             else greatest(r.last_order_date, c.last_counted)
         end as last_order_date
     from removed r
