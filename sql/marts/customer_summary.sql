@@ -1,36 +1,92 @@
--- marts.customer_summary, refreshed whole: the r/f/m scores are ntile(5) rankings over all customers and
--- recency is measured from the as-of date, so one new order can move every customer's row; a per-user
--- refresh would leave the others' scores stale. It is one pass over fact_orders (order grain), grouped by user.
--- Only orders not cancelled or refunded count. as_of_date is the newest load date the warehouse has seen
--- (the run's load date, or a later one already loaded), so loading days in any order gives the same rows.
--- Ties in a ranking are broken by user_key, so the scores are deterministic.
-delete from marts.customer_summary;
-
-insert into marts.customer_summary (user_key, orders, revenue, first_order_date, last_order_date, as_of_date,
-                                    recency_days, r_score, f_score, m_score)
+-- marts.customer_summary, by difference: for the queued order dates, what this mart counted per customer
+-- (warehouse.mart_customer_days) comes off and what refresh_order_groups counts now goes on, so no other
+-- date's facts are read, however long the history. Any change to a fact queues its old and new order date,
+-- so a customer who lost an order (a correction moving it to another customer or date, a cancellation) is
+-- among the changed ones. A first or last order date is looked up again only when the refresh took that
+-- date away, in the facts' own (user_key, order_date) index. Only orders not cancelled or refunded count;
+-- a customer left without one loses the row.
+-- The r/f/m scores (ntile(5) over every customer, ties broken by user_key) and recency (from the as-of date:
+-- the newest load date the warehouse has seen, so any load order gives the same rows) are global, so every
+-- row is ranked and written again: one row per customer, a cost that grows with the customers, not history.
+create temporary table refresh_customer_changes on commit drop as
 with
 
-as_of as (
-    select greatest(r.load_date, coalesce(q.max_load_date, r.load_date)) as as_of_date
-    from refresh_load r
-    cross join (select max(load_date) as max_load_date from warehouse.mart_refresh_queue) q
+counted_before as (
+    select d.order_date, d.user_key, -d.orders as orders, -d.revenue as revenue, false as counted_now
+    from warehouse.mart_customer_days d
+    where d.order_date in (select order_date from refresh_order_dates)
 ),
 
-sales as (
-    select f.user_key, f.order_date, f.revenue
-    from warehouse.fact_orders f
-    where not f.is_cancelled_or_refunded
+counted_now as (
+    select g.order_date, g.user_key, g.orders, g.revenue, true as counted_now
+    from refresh_order_groups g
+    where not g.is_cancelled_or_refunded
 ),
 
-per_customer as (
+per_day as (
+    select user_key, order_date, sum(orders) as orders, sum(revenue) as revenue, bool_or(counted_now) as counted_now
+    from (select * from counted_before union all select * from counted_now) changes
+    group by user_key, order_date
+),
+
+final as (
     select
         user_key,
-        count(*) as orders,
+        sum(orders) as orders,
         sum(revenue) as revenue,
-        min(order_date) as first_order_date,
-        max(order_date) as last_order_date
-    from sales
+        min(order_date) filter (where counted_now) as first_counted,
+        max(order_date) filter (where counted_now) as last_counted,
+        min(order_date) filter (where not counted_now) as first_dropped,
+        max(order_date) filter (where not counted_now) as last_dropped
+    from per_day
     group by user_key
+)
+
+select * from final;
+
+analyze refresh_customer_changes;
+
+delete from warehouse.mart_customer_days
+where order_date in (select order_date from refresh_order_dates);
+
+insert into warehouse.mart_customer_days (order_date, user_key, orders, revenue)
+select g.order_date, g.user_key, g.orders, g.revenue
+from refresh_order_groups g
+where not g.is_cancelled_or_refunded;
+
+with
+
+removed as (
+    delete from marts.customer_summary
+    returning user_key, orders, revenue, first_order_date, last_order_date
+),
+
+-- every customer, old or new, in one hashed full join of the old rows with the changes
+customers as (
+    select
+        coalesce(r.user_key, c.user_key) as user_key,
+        coalesce(r.orders, 0) + coalesce(c.orders, 0) as orders,
+        coalesce(r.revenue, 0) + coalesce(c.revenue, 0) as revenue,
+        case
+            when c.first_dropped <= r.first_order_date
+                then (select min(f.order_date) from warehouse.fact_orders f
+                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
+            else least(r.first_order_date, c.first_counted)
+        end as first_order_date,
+        case
+            when c.last_dropped >= r.last_order_date
+                then (select max(f.order_date) from warehouse.fact_orders f
+                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
+            else greatest(r.last_order_date, c.last_counted)
+        end as last_order_date
+    from removed r
+    full join refresh_customer_changes c on c.user_key = r.user_key
+),
+
+as_of as (
+    select greatest(l.load_date, coalesce(q.max_load_date, l.load_date)) as as_of_date
+    from refresh_load l
+    cross join (select max(load_date) as max_load_date from warehouse.mart_refresh_queue) q
 ),
 
 final as (
@@ -45,8 +101,11 @@ final as (
         ntile(5) over (order by c.last_order_date, c.user_key collate "C") as r_score,
         ntile(5) over (order by c.orders, c.user_key collate "C") as f_score,
         ntile(5) over (order by c.revenue, c.user_key collate "C") as m_score
-    from per_customer c
+    from customers c
     cross join as_of a
+    where c.orders > 0
 )
 
+insert into marts.customer_summary (user_key, orders, revenue, first_order_date, last_order_date, as_of_date,
+                                    recency_days, r_score, f_score, m_score)
 select * from final;

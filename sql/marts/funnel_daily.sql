@@ -1,6 +1,6 @@
 -- marts.funnel_daily for the event dates in refresh_event_dates: delete, then insert.
--- Each step counts the distinct sessions with at least one event of that type on that date: one hashed
--- group per session and date, flagged by step (count(distinct) would sort the events once per step).
+-- Each step counts the distinct sessions with at least one event of that type on that date: one group per
+-- session and date over refresh_event_groups' (date, type, session) rows, flagged by step.
 delete from marts.funnel_daily
 where event_date in (select event_date from refresh_event_dates);
 
@@ -10,15 +10,15 @@ with
 
 sessions as (
     select
-        e.event_date,
-        e.session_id,
-        bool_or(e.event_type = 'product_view') as product_view,
-        bool_or(e.event_type = 'add_to_cart') as add_to_cart,
-        bool_or(e.event_type = 'begin_checkout') as begin_checkout,
-        bool_or(e.event_type = 'purchase') as purchase
-    from warehouse.fact_events e
-    where e.event_date in (select event_date from refresh_event_dates)
-    group by e.event_date, e.session_id
+        event_date,
+        session_id,
+        bool_or(event_type = 'product_view') as product_view,
+        bool_or(event_type = 'add_to_cart') as add_to_cart,
+        bool_or(event_type = 'begin_checkout') as begin_checkout,
+        bool_or(event_type = 'purchase') as purchase
+    from refresh_event_groups
+    where is_session
+    group by event_date, session_id
 ),
 
 final as (

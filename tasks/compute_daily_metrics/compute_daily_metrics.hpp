@@ -9,9 +9,16 @@
 
 namespace ecomm {
 
-// The mart files in the order they run; each deletes and re-inserts its rows for the dates in the
-// temporary tables refresh_load, refresh_order_dates and refresh_event_dates.
-const std::vector<std::string>& mart_files();
+// A file of sql/marts: an input (it groups the queued dates' rows of one fact table into a temporary table
+// the marts after it read) or a mart (it replaces its rows for the dates in the temporary tables
+// refresh_load, refresh_order_dates and refresh_event_dates).
+struct MartFile {
+    std::string name;
+    bool is_mart;
+};
+
+// The files in the order they run: each fact table's input before the marts that read it.
+const std::vector<MartFile>& mart_files();
 
 // Reads <sql dir>/marts/<name>; throws UsageError when it is missing.
 std::string read_mart_sql(const std::string& name);

@@ -137,6 +137,8 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     db.exec("set local lock_timeout = 0");
     // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
     db.exec("set local work_mem = '256MB'");
+    // the inputs read at most a day's rows: compiling them (JIT, on by default) cost more than it saved
+    db.exec("set local jit = off");
 
     create_inputs(db, set, date);
 

@@ -224,15 +224,79 @@ TEST_F(MartsTest, DailyEventsAndFunnelCountDistinctSessionsAndKnownUsers) {
 TEST_F(MartsTest, CustomerSummaryRanksEveryCustomerWithLiveOrders) {
     fixture();
     run_ok("compute_daily_metrics", {"--date", load});
-    // ub has only cancelled/refunded orders: absent. ue's order (not queued) still counts: the refresh is whole.
-    // ntile(5) over 4 customers gives 1..4; ties broken by user_key.
+    // ub has only cancelled/refunded orders: absent. ue's order is on a date no load queued: not counted yet
+    // (the summary counts the refreshed dates, as every mart does). ntile(5) over 3 customers gives 1..3;
+    // ties broken by user_key.
     EXPECT_EQ(diff("select user_key, orders::text, revenue::text, first_order_date::text, last_order_date::text, "
                    "as_of_date::text, recency_days::text, r_score::text, f_score::text, m_score::text "
                    "from marts.customer_summary",
-                   "values ('ua', '2', '47.99', '2025-12-13', '2025-12-13', '2026-01-03', '21', '1', '4', '4'), "
+                   "values ('ua', '2', '47.99', '2025-12-13', '2025-12-13', '2026-01-03', '21', '1', '3', '3'), "
                    "       ('uc', '1', '0.03', '2025-12-13', '2025-12-13', '2026-01-03', '21', '2', '1', '1'), "
-                   "       ('ue', '1', '9.99', '2025-12-15', '2025-12-15', '2026-01-03', '19', '3', '3', '3'), "
-                   "       ('ud', '1', '1.00', '2026-01-02', '2026-01-02', '2026-01-03', '1', '4', '2', '2')"),
+                   "       ('ud', '1', '1.00', '2026-01-02', '2026-01-02', '2026-01-03', '1', '3', '2', '2')"),
+              "");
+    // a later load queues ue's date: ue comes in, every customer is ranked again from the new as-of date
+    queue("orders", "2025-12-15", "2026-01-04");
+    run_ok("compute_daily_metrics", {"--date", "2026-01-04"});
+    EXPECT_EQ(diff("select user_key, orders::text, revenue::text, first_order_date::text, last_order_date::text, "
+                   "as_of_date::text, recency_days::text, r_score::text, f_score::text, m_score::text "
+                   "from marts.customer_summary",
+                   "values ('ua', '2', '47.99', '2025-12-13', '2025-12-13', '2026-01-04', '22', '1', '4', '4'), "
+                   "       ('uc', '1', '0.03', '2025-12-13', '2025-12-13', '2026-01-04', '22', '2', '1', '1'), "
+                   "       ('ue', '1', '9.99', '2025-12-15', '2025-12-15', '2026-01-04', '20', '3', '3', '3'), "
+                   "       ('ud', '1', '1.00', '2026-01-02', '2026-01-02', '2026-01-04', '2', '4', '2', '2')"),
+              "");
+}
+
+// The summary is kept by difference (the queued dates' old counts off, new ones on): after corrections that
+// move orders between customers and dates, cancel a customer's only order or take away a customer's first
+// or last order date, it must equal a rebuild from every fact, scores included.
+TEST_F(MartsTest, CustomerSummaryByDifferenceEqualsAFullRebuildAfterCorrections) {
+    fixture();
+    queue("orders", "2025-12-15");
+    run_ok("compute_daily_metrics", {"--date", load});
+    const std::string rebuild =
+        "with as_of as (select max(load_date) as as_of_date from warehouse.mart_refresh_queue), "
+        "per_customer as (select user_key, count(*) as orders, sum(revenue) as revenue, min(order_date) as first, "
+        "max(order_date) as last from warehouse.fact_orders where not is_cancelled_or_refunded group by user_key) "
+        "select c.user_key, c.orders::text, c.revenue::text, c.first::text, c.last::text, a.as_of_date::text, "
+        "(a.as_of_date - c.last)::text, "
+        "(ntile(5) over (order by c.last, c.user_key collate \"C\"))::text, "
+        "(ntile(5) over (order by c.orders, c.user_key collate \"C\"))::text, "
+        "(ntile(5) over (order by c.revenue, c.user_key collate \"C\"))::text "
+        "from per_customer c cross join as_of a";
+    const std::string summary =
+        "select user_key, orders::text, revenue::text, first_order_date::text, last_order_date::text, "
+        "as_of_date::text, recency_days::text, r_score::text, f_score::text, m_score::text from marts.customer_summary";
+    EXPECT_EQ(diff(summary, rebuild), "");
+
+    // load 2026-01-04 corrects: O4 (uc's only order) moves to ua on 2025-12-14; O1 moves from ua's 2025-12-13 to
+    // 2026-01-02 (ua's last date moves out, its first stays with O2); ud's only order O6 is cancelled; O7 (ue,
+    // 2025-12-15) moves to 2025-12-20, so ue's first and last date are taken away and looked up again
+    db().exec("update warehouse.fact_orders set user_key = 'ua', order_date = '2025-12-14', load_date = '2026-01-04' "
+              "where order_id = 'O4'");
+    db().exec("update warehouse.fact_orders set order_date = '2026-01-02', load_date = '2026-01-04' where order_id = 'O1'");
+    db().exec("update warehouse.fact_orders set status = 'cancelled', is_cancelled_or_refunded = true, "
+              "load_date = '2026-01-04' where order_id = 'O6'");
+    db().exec("update warehouse.fact_orders set order_date = '2025-12-20', load_date = '2026-01-04' where order_id = 'O7'");
+    for (const char* d : {"2025-12-13", "2025-12-14", "2025-12-15", "2025-12-20", "2026-01-02"})
+        queue("orders", d, "2026-01-04");
+    run_ok("compute_daily_metrics", {"--date", "2026-01-04"});
+    EXPECT_EQ(diff(summary, rebuild), "");
+    EXPECT_EQ(count("select count(*) from marts.customer_summary where user_key in ('uc', 'ud')"), 0);
+    EXPECT_EQ(diff("select orders::text, revenue::text, first_order_date::text, last_order_date::text "
+                   "from marts.customer_summary where user_key = 'ua'",
+                   "values ('3', '48.02', '2025-12-13', '2026-01-02')"),
+              "");
+
+    // rerunning either load changes nothing; so does running an earlier load after a later one
+    const std::string after = dump(summary);
+    run_ok("compute_daily_metrics", {"--date", "2026-01-04"});
+    EXPECT_EQ(dump(summary), after);
+    run_ok("compute_daily_metrics", {"--date", load});
+    EXPECT_EQ(dump(summary), after);
+    EXPECT_EQ(diff("select order_date::text, user_key, orders::text, revenue::text from warehouse.mart_customer_days",
+                   "select order_date::text, user_key, count(*)::text, sum(revenue)::text from warehouse.fact_orders "
+                   "where not is_cancelled_or_refunded group by 1, 2"),
               "");
 }
 
@@ -291,7 +355,7 @@ TEST_F(MartsTest, MissingMartSqlIsAUsageErrorAndChangesNothing) {
     auto r = run("compute_daily_metrics", {"--date", load});
     unsetenv("ECOMM_SQL_DIR");
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("marts/daily_sales.sql"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("marts/refresh_order_groups.sql"), std::string::npos) << r.output;
     EXPECT_EQ(count("select count(*) from marts.daily_sales"), 2);  // the two pre-existing rows
     fs::remove_all(empty);
 }
