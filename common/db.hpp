@@ -63,8 +63,6 @@ public:
     long long copy_out_messages(const std::string& copy_sql, const std::function<void(std::string_view)>& on_message);
 
     // Prefer Transaction below, which cannot be left open on an error path.
-    void begin() { exec("begin"); }
-    void commit() { exec("commit"); }
     void rollback_quietly() noexcept;
     std::string quote_literal(std::string_view s) const;
     std::string quote_identifier(std::string_view s) const;

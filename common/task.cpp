@@ -40,6 +40,23 @@ std::string lock_key(const TaskSpec& spec, const CommonOptions& o) {
     return spec.lock == LockScope::task ? "ecomm:" + spec.name : "ecomm:" + spec.name + ":" + o.date;
 }
 
+}  // namespace
+
+void lock_run(Connection& db, const std::string& key, const std::string& who, int timeout_seconds) {
+    db.exec("set local lock_timeout = '" + std::to_string(timeout_seconds) + "s'");
+    try {
+        db.exec("select pg_advisory_xact_lock(hashtextextended($1, 0))", {key});
+    } catch (const DbError& e) {
+        if (e.sqlstate() == "55P03")
+            throw RetryableError("another run of " + who + " still holds the lock after " +
+                                 std::to_string(timeout_seconds) + " s");
+        throw;
+    }
+    db.exec("set local lock_timeout = 0");
+}
+
+namespace {
+
 // Records the run; a failure to audit is logged, never hides the task's own outcome.
 class AuditRow {
 public:
@@ -155,18 +172,9 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
             }
             if (spec.transactional) {
                 tx.emplace(*db);
-                db->exec("set local lock_timeout = '" + std::to_string(ctx.options.lock_timeout_seconds) + "s'");
-                try {
-                    db->exec("select pg_advisory_xact_lock(hashtextextended($1, 0))", {lock_key(spec, ctx.options)});
-                } catch (const DbError& e) {
-                    if (e.sqlstate() == "55P03")
-                        throw RetryableError("another run of " + spec.name +
-                                             (spec.lock == LockScope::task ? "" : " for " + ctx.options.date) +
-                                             " still holds the lock after " +
-                                             std::to_string(ctx.options.lock_timeout_seconds) + " s");
-                    throw;
-                }
-                db->exec("set local lock_timeout = 0");
+                lock_run(*db, lock_key(spec, ctx.options),
+                         spec.name + (spec.lock == LockScope::task ? "" : " for " + ctx.options.date),
+                         ctx.options.lock_timeout_seconds);
             }
         }
         spdlog::info("start{}{}", ctx.options.date.empty() ? "" : " for " + ctx.options.date,

@@ -73,6 +73,10 @@ struct TaskSpec {
 // same --dsn and logging options, so one configuration serves them all.
 void add_common_options(CLI::App& app, CommonOptions& o);
 
+// Takes the advisory lock `key` for the current transaction, waiting at most timeout_seconds; another run
+// still holding it is a RetryableError (exit 1) naming `who`. run_task takes it for every transactional task.
+void lock_run(Connection& db, const std::string& key, const std::string& who, int timeout_seconds);
+
 using TaskBody = std::function<void(TaskContext&)>;
 
 int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body);

@@ -10,25 +10,12 @@
 #include <map>
 
 #include "common/errors.hpp"
+#include "common/landing.hpp"
 #include "common/timeutil.hpp"
 
 namespace ecomm {
 
 namespace {
-
-// Did the feed drop anything for the date? The extract's own verdict when it ran (succeeded = a drop,
-// skipped = none), else whether anything of that date was landed or quarantined.
-bool feed_has_drop(Connection& db, const std::string& feed, const std::string& date) {
-    auto extract = db.scalar(
-        "select status from audit.task_runs where task = $1 and run_date = $2::date "
-        "and status in ('succeeded', 'skipped') order by task_run_id desc limit 1",
-        {"extract_" + feed, date});
-    if (extract) return *extract == "succeeded";
-    std::string sql = "select exists (select 1 from audit.bad_records where feed = $1 and load_date = $2::date)";
-    if (db.scalar("select to_regclass($1) is not null", {"raw." + feed}).value_or("f") == "t")
-        sql += " or exists (select 1 from raw." + feed + " where load_date = $2::date)";
-    return db.scalar(sql, {feed, date}).value_or("f") == "t";
-}
 
 std::string missing_relation(Connection& db, const std::vector<std::string>& relations) {
     for (const auto& rel : relations)
@@ -125,16 +112,8 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     Connection& db = *ctx.db;
     // Own transaction (the TaskSpec is not transactional): the results must be committed before a
     // failing rule makes the run exit 3, or the failure would leave no trace in audit.dq_results.
-    db.begin();
-    db.exec("set local lock_timeout = '" + std::to_string(ctx.options.lock_timeout_seconds) + "s'");
-    try {
-        db.exec("select pg_advisory_xact_lock(hashtextextended($1, 0))", {"ecomm:" + ctx.task + ":" + date});
-    } catch (const DbError& e) {
-        if (e.sqlstate() == "55P03")
-            throw RetryableError("another run of " + ctx.task + " for " + date + " still holds the lock");
-        throw;
-    }
-    db.exec("set local lock_timeout = 0");
+    Transaction tx(db);
+    lock_run(db, "ecomm:" + ctx.task + ":" + date, ctx.task + " for " + date, ctx.options.lock_timeout_seconds);
     // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
     db.exec("set local work_mem = '256MB'");
     // the inputs read at most a day's rows: compiling them (JIT, on by default) cost more than it saved
@@ -152,7 +131,7 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     }
     store_results(db, set, results, date);
     ctx.check_interrupted();
-    db.commit();
+    tx.commit();
 
     std::string blocking;
     int passed = 0, failed = 0, skipped = 0;

@@ -19,6 +19,7 @@
 
 #include "common/copy.hpp"
 #include "common/erasure.hpp"
+#include "common/landing.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
 #include "common/raw_records.hpp"
@@ -159,11 +160,7 @@ void transform_orders(TaskContext& ctx) {
     });
     if (ctx.counts.rows_read == 0) {
         // an extract that ran and found nothing leaves no raw rows either: that is not an error
-        auto runs = db.scalar_int(
-            "select count(*) from audit.task_runs where task = 'extract_orders' and run_date = $1::date "
-            "and status = 'succeeded'",
-            {ctx.date()});
-        if (runs == 0) throw NothingToDo("no raw orders for " + ctx.date() + ": extract_orders has not loaded this date");
+        if (!feed_has_drop(db, "orders", ctx.date())) throw no_drop("orders", ctx.date(), "no raw.orders rows");
     }
     auto parsed = std::chrono::steady_clock::now();
 
