@@ -3,19 +3,13 @@
 
 namespace ecomm {
 
-std::string text_array_literal(const std::vector<std::string>& values) {
-    std::string out = "{";
-    for (const auto& v : values) {
-        if (out.size() > 1) out += ',';
-        out += '"';
-        for (char c : v) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
+void append_text_array_element(std::string& out, std::string_view v) {
+    out += '"';
+    for (char c : v) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
     }
-    out += '}';
-    return out;
+    out += '"';
 }
 
 }  // namespace ecomm

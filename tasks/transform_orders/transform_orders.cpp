@@ -24,6 +24,7 @@
 #include "common/quarantine.hpp"
 #include "common/raw_records.hpp"
 #include "common/sql_files.hpp"
+#include "common/text_array.hpp"
 #include "order_record.hpp"
 #include "order_spool.hpp"
 
@@ -50,21 +51,6 @@ constexpr const char* staging_orders_columns =
 constexpr const char* staging_lines_columns =
     "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
-// A text[] literal of ids, every element quoted.
-void append_array_literal(std::string& out, const std::vector<const std::string*>& ids, size_t from, size_t to) {
-    out = "{";
-    for (size_t i = from; i < to; ++i) {
-        if (i > from) out.push_back(',');
-        out.push_back('"');
-        for (char c : *ids[i]) {
-            if (c == '"' || c == '\\') out.push_back('\\');
-            out.push_back(c);
-        }
-        out.push_back('"');
-    }
-    out.push_back('}');
-}
-
 // Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result.
 template <typename OnResult>
 void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<const std::string*>& ids,
@@ -72,7 +58,8 @@ void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<c
     std::string literal;
     for (size_t from = 0; from < ids.size(); from += probe_chunk) {
         size_t to = std::min(ids.size(), from + probe_chunk);
-        append_array_literal(literal, ids, from, to);
+        assign_text_array_literal(literal, ids.begin() + static_cast<long>(from), ids.begin() + static_cast<long>(to),
+                                  [](const std::string* id) -> std::string_view { return *id; });
         on_result(db.exec(sql, {literal}));
     }
 }
