@@ -257,7 +257,7 @@ void transform_events(TaskContext& ctx) {
     db.exec(seen_sql, {ctx.date()});
     db.exec("reset enable_hashjoin");
     db.exec("reset enable_mergejoin");
-    const long long kept_elsewhere = db.exec(settle_sql).affected();
+    const long long kept_elsewhere = db.exec(settle_sql, {ctx.date()}).affected();
     const long long replacing = db.scalar_int("select count(*) from events_seen where day_wins");
     const auto outcomes = day_outcomes(db);
     lap("compared the day's events with staging's other loads");
