@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -91,32 +92,36 @@ constexpr const char* staging_copy_sql =
     "country, load_date, source_file, line_no, user_key, replaced_earlier) from stdin with (format binary)";
 constexpr uint16_t staging_copy_fields = 14;
 
-// The day's first arrivals as (event_id, source_file, line_no) into day_events, and its distinct users into
-// day_users.
-void copy_day_keys(Connection& db, events::FirstArrivals& day, const StringSet& users) {
-    {
-        BinaryCopyIn ids(db, "copy day_events (event_id, source_file, line_no) from stdin with (format binary)");
-        day.for_each([&](const events::SpooledEvent& e) {
-            ids.text(e.event_id).text(e.source_file).int8(e.line_no);
-            ids.end_row();
-        });
-        ids.finish();
-    }
-    BinaryCopyIn rows(db, "copy day_users (user_id) from stdin with (format binary)");
-    for (const auto& u : users) {
-        rows.text(u);
-        rows.end_row();
-    }
-    rows.finish();
+// The day's first arrivals as (event_id, source_file, line_no) into day_events.
+void copy_day_events(Connection& db, events::FirstArrivals& day) {
+    BinaryCopyIn ids(db, "copy day_events (event_id, source_file, line_no) from stdin with (format binary)");
+    day.for_each([&](const events::SpooledEvent& e) {
+        ids.text(e.event_id).text(e.source_file).int8(e.line_no);
+        ids.end_row();
+    });
+    ids.finish();
 }
 
-// The pseudonymous key of each of the day's users, computed once per user by private.user_key.
-StringMap<std::string> day_user_keys(Connection& db) {
+// The pseudonymous key of each of the day's users, computed once per user by private.user_key on `conn` (the
+// reader connection, in a thread of its own while the task's connection compares the day with staging: a
+// call of the function costs tens of microseconds, a hundred thousand users seconds).
+StringMap<std::string> day_user_keys(Connection& conn, const StringSet& users) {
+    conn.exec("create temporary table day_users (user_id text not null)");
+    {
+        BinaryCopyIn rows(conn, "copy day_users (user_id) from stdin with (format binary)");
+        for (const auto& u : users) {
+            rows.text(u);
+            rows.end_row();
+        }
+        rows.finish();
+    }
     StringMap<std::string> keys;
-    copy_out_binary(db, "copy (select user_id, private.user_key(user_id) from day_users) to stdout",
+    keys.reserve(users.size());
+    copy_out_binary(conn, "copy (select user_id, private.user_key(user_id) from day_users) to stdout",
                     [&](const std::vector<std::string_view>& cols) {
                         keys.emplace(std::string(cols[0]), std::string(cols[1]));
                     });
+    conn.exec("drop table day_users");
     return keys;
 }
 
@@ -222,11 +227,10 @@ void transform_events(TaskContext& ctx) {
         create temporary table day_events (
             event_id text collate "C" not null, source_file text collate "C" not null, line_no bigint not null
         ) on commit drop)sql");
-    db.exec("create temporary table day_users (user_id text not null) on commit drop");
-    copy_day_keys(db, day, users);
-    users.clear();
+    auto user_keys_ready = std::async(std::launch::async, [&] { return day_user_keys(reader, users); });
+    copy_day_events(db, day);
     db.exec("analyze day_events");
-    lap("copied the day's event ids and users");
+    lap("copied the day's event ids");
     // JIT compilation costs more than it saves on these plain scans; the hashes fit in memory
     db.exec("set local jit = off");
     db.exec("set local work_mem = '256MB'");
@@ -262,8 +266,9 @@ void transform_events(TaskContext& ctx) {
     const auto outcomes = day_outcomes(db);
     lap("compared the day's events with staging's other loads");
 
-    const auto user_keys = day_user_keys(db);
-    lap("computed the day's user keys");
+    const auto user_keys = user_keys_ready.get();
+    users = StringSet();
+    lap("waited for the day's user keys");
     long long staged = 0;
     {
         CopyIn rows(db, staging_copy_sql);
