@@ -37,7 +37,20 @@ void load_fact_events(TaskContext& ctx) {
         params);
 
     db.exec("create temporary table events_touched (event_date date not null) on commit drop");
-    long long removed = db.exec(read_sql_file("warehouse/fact_events_remove.sql"), params).affected();
+    long long removed = db.exec(read_sql_file("warehouse/fact_events_remove.sql"), date).affected();
+    long long moved = 0;
+    {
+        // other loads' fact rows of events whose arrival moved, removed one (load date, event date) at a time
+        static const std::string remove_moved_sql = read_sql_file("warehouse/fact_events_remove_moved.sql");
+        auto r = db.exec(read_sql_file("warehouse/fact_events_moved.sql"), params);
+        std::vector<std::string> ids;
+        for (int i = 0; i < r.rows(); ++i) {
+            ids.push_back(r.text(i, 2));
+            if (i + 1 < r.rows() && r.get(i + 1, 0) == r.get(i, 0) && r.get(i + 1, 1) == r.get(i, 1)) continue;
+            moved += db.exec(remove_moved_sql, {r.text(i, 1), r.text(i, 0), text_array_literal(ids)}).affected();
+            ids.clear();
+        }
+    }
     // A bulk load: staging's statistics may still describe it before this load's merge (estimate: one row),
     // and a nested loop over the product versions then costs minutes instead of one hash join.
     db.exec("set local enable_nestloop = off");
@@ -56,9 +69,10 @@ void load_fact_events(TaskContext& ctx) {
                           .affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into warehouse.fact_events in {:.2f} s ({}); earlier rows removed on {} event date(s), "
-                 "{} inferred product(s), {} event date(s) queued, {} event(s) taken over by another load's arrival",
+                 "{} inferred product(s), {} event date(s) queued, {} event(s) taken over by another load's arrival, {} "
+                 "event date(s) of other loads' rows of moved events",
                  with_commas(ctx.counts.rows_written), secs, rate(ctx.counts.rows_written, secs), with_commas(removed),
-                 inferred, dates, taken_over.size());
+                 inferred, dates, taken_over.size(), moved);
 }
 
 }  // namespace ecomm

@@ -1,14 +1,18 @@
 // Events transform. raw.events rows stream out on a second connection, are split by their file's header
-// (raw.event_files), checked against the contract and streamed, already typed, into a temporary batch table on
-// the task's connection. One set-based merge then moves the batch into staging.events.
+// (raw.event_files) and checked against the contract; the valid ones are spooled, already typed, with the
+// day's first arrival per event_id decided in C++ (first_arrivals.hpp). The ids alone go to the server to
+// be compared with staging's other loads; then only the final rows go into staging.events, by binary COPY.
 #include "transform_events.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "common/erasure.hpp"
 #include "common/copy.hpp"
@@ -18,6 +22,7 @@
 #include "common/sql_files.hpp"
 #include "common/timeutil.hpp"
 #include "event_rules.hpp"
+#include "first_arrivals.hpp"
 #include "handed_over.hpp"
 
 namespace ecomm {
@@ -51,109 +56,86 @@ LoadFiles load_files(Connection& db, const std::string& load_date) {
     return files;
 }
 
-// The merge keeps, per event_id, the arrival with the smallest (load_date, source_file, line_no); the row
-// of this very load (a rerun) is always replaced. replaced_earlier records that the event arrived in more
-// than one load, whichever order they ran in (so it is order-independent too): load_fact_events then looks
-// for another load's fact row of it.
-//
-// It runs in two parts because INSERT ... ON CONFLICT (speculative insertion) measured 2-3x slower than a
-// plain INSERT on a million rows: the batch's events that staging already holds (events_seen, usually a
-// handful) are compared and updated, and all the others are inserted plainly.
-
-// The batch's first arrival per event_id (of the rows meeting `condition`) with its user key, as `final`.
-// Only the events that may occur more than once in the batch (batch_repeats, see RepeatFilter) are sorted to
-// find their first arrival; every other row is its event's only one and goes through as it comes, in the
-// files' order, which spares sorting the whole batch (an external sort of 840 MB for five million events).
-std::string batch_ctes(const std::string& condition) {
-    return R"sql(
-with
-
-batch as (
-    select b.*
-    from events_batch b
-    where )sql" + condition + R"sql(
-      and not exists (select 1 from batch_repeats r where r.event_id = b.event_id)
-    union all
-    (
-        select distinct on (b.event_id) b.*
-        from events_batch b
-        where )sql" + condition + R"sql(
-          and b.event_id in (select r.event_id from batch_repeats r)
-        order by b.event_id, b.source_file, b.line_no
-    )
-),
-
-final as (
-    select
-        b.event_id, b.event_ts, b.event_date, b.event_type, b.session_id, users.user_key, b.product_id,
-        b.page_url, b.device, b.country, $1::date as load_date, b.source_file, b.line_no
-    from batch b
-    left join batch_users users on users.user_id = b.user_id
-)
-)sql";
-}
-
-const std::string& insert_new_sql() {
-    static const std::string sql =
-        batch_ctes("not exists (select 1 from events_seen x where x.event_id = b.event_id)") + R"sql(
-insert into staging.events (event_id, event_ts, event_date, event_type, session_id, user_key, product_id,
-                            page_url, device, country, load_date, source_file, line_no)
-select * from final
-)sql";
-    return sql;
-}
-
-const std::string& update_seen_sql() {
-    static const std::string sql = [] {
-        std::string s = batch_ctes("b.event_id in (select x.event_id from events_seen x)") + R"sql(
-update staging.events s set
-    replaced_earlier = s.replaced_earlier or s.load_date <> f.load_date)sql";
-        const char* wins = "s.load_date = f.load_date or (f.load_date, f.source_file, f.line_no) < "
-                           "(s.load_date, s.source_file, s.line_no)";
-        for (const char* col : {"event_ts", "event_date", "event_type", "session_id", "user_key", "product_id",
-                                "page_url", "device", "country", "load_date", "source_file", "line_no"}) {
-            s += ",\n    ";
-            s += col;
-            s += " = case when ";
-            s += wins;
-            s += " then f.";
-            s += col;
-            s += " else s.";
-            s += col;
-            s += " end";
-        }
-        s += "\nfrom final f\nwhere f.event_id = s.event_id";
-        return s;
-    }();
-    return sql;
-}
-
-// Flags the rows whose event_id may have come earlier in the batch: a Bloom filter of fixed size (memory does not
-// grow with the day) that never misses a repeat and wrongly suspects well under 1% of the rows at five million
-// events (more on bigger days: those rows only take the sorted path). Blocked: a key's bits all lie in one
-// 64-byte block, one cache miss per row instead of one per bit.
-class RepeatFilter {
+// Builds one event's staging fields in COPY's binary format into a string for the spool: a BinaryRowWriter whose
+// sink keeps the bytes (the row's two-byte field count dropped: the COPY's rows add columns to them).
+class EncodedFields : private CopyRowWriter, public BinaryRowWriter {
 public:
-    bool seen_before(std::string_view key) {
-        const uint64_t h = std::hash<std::string_view>{}(key);
-        uint64_t* block = &words_[(h & (blocks - 1)) * words_per_block];
-        bool all_set = true;
-        for (int i = 0; i < probes; ++i) {
-            const uint64_t bit = (h >> (20 + 9 * i)) & 511;  // 9 bits each, clear of the block number
-            uint64_t& word = block[bit >> 6];
-            const uint64_t mask = uint64_t{1} << (bit & 63);
-            all_set = all_set && (word & mask) != 0;
-            word |= mask;
+    EncodedFields() : CopyRowWriter(1 << 20), BinaryRowWriter(static_cast<CopyRowWriter&>(*this)) { buf_.clear(); }
+    std::string_view finish_row() {
+        BinaryRowWriter::end_row();
+        if (!overflow_.empty()) {
+            overflow_ += buf_;
+            buf_.swap(overflow_);
+            overflow_.clear();
         }
-        return all_set;
+        return std::string_view(buf_).substr(2);
     }
+    void clear() { buf_.clear(); }
 
 private:
-    static constexpr uint64_t words_per_block = 8;     // 512 bits
-    static constexpr uint64_t blocks = uint64_t{1} << 17;  // 8 MiB in all
-    static constexpr int probes = 4;
-    std::vector<uint64_t> words_ = std::vector<uint64_t>(blocks * words_per_block);
+    void flush_buffer() override { overflow_ += buf_; }  // a row over 1 MiB: kept whole
+    std::string overflow_;
 };
+
+// String-keyed maps and sets looked up by a view, without building a string per row.
+struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+};
+using StringSet = std::unordered_set<std::string, ViewHash, std::equal_to<>>;
+template <typename V>
+using StringMap = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
+
+// staging.events' columns in the order the spool's fields and the final COPY give them
+constexpr const char* staging_copy_sql =
+    "copy staging.events (event_id, event_ts, event_date, event_type, session_id, product_id, page_url, device, "
+    "country, load_date, source_file, line_no, user_key, replaced_earlier) from stdin with (format binary)";
+constexpr uint16_t staging_copy_fields = 14;
+
+// The day's first arrivals as (event_id, source_file, line_no) into day_events.
+void copy_day_events(Connection& db, events::FirstArrivals& day) {
+    BinaryCopyIn ids(db, "copy day_events (event_id, source_file, line_no) from stdin with (format binary)");
+    day.for_each([&](const events::SpooledEvent& e) {
+        ids.text(e.event_id).text(e.source_file).int8(e.line_no);
+        ids.end_row();
+    });
+    ids.finish();
+}
+
+// The pseudonymous key of each of the day's users, computed once per user by private.user_key on `conn` (the
+// reader connection, in a thread of its own while the task's connection compares the day with staging: a
+// call of the function costs tens of microseconds, a hundred thousand users seconds).
+StringMap<std::string> day_user_keys(Connection& conn, const StringSet& users) {
+    conn.exec("create temporary table day_users (user_id text not null)");
+    {
+        BinaryCopyIn rows(conn, "copy day_users (user_id) from stdin with (format binary)");
+        for (const auto& u : users) {
+            rows.text(u);
+            rows.end_row();
+        }
+        rows.finish();
+    }
+    StringMap<std::string> keys;
+    keys.reserve(users.size());
+    copy_out_binary(conn, "copy (select user_id, private.user_key(user_id) from day_users) to stdout",
+                    [&](const std::vector<std::string_view>& cols) {
+                        keys.emplace(std::string(cols[0]), std::string(cols[1]));
+                    });
+    conn.exec("drop table day_users");
+    return keys;
+}
+
+// Per event id of the day that staging's other loads hold (events_seen): whether the day's arrival is first
+// (it replaces the held row, marked replaced_earlier) or not (it is not staged); and the rerun's own rows that
+// had displaced another load's (events_own_replaced): their mark stays. Usually a handful of ids.
+StringMap<bool> day_outcomes(Connection& db) {
+    StringMap<bool> staged_with_mark;  // true: staged, marked; false: not staged
+    auto seen = db.exec("select event_id, day_wins from events_seen");
+    for (int i = 0; i < seen.rows(); ++i) staged_with_mark.emplace(seen.text(i, 0), seen.get(i, 1) == "t");
+    auto own = db.exec("select event_id from events_own_replaced");
+    for (int i = 0; i < own.rows(); ++i) staged_with_mark.emplace(own.text(i, 0), true);
+    return staged_with_mark;
+}
 
 }  // namespace
 
@@ -161,26 +143,21 @@ void transform_events(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
-    db.exec(R"sql(
-        create temporary table events_batch (
-            event_id text collate "C" not null, user_id text, session_id text not null, event_type text not null,
-            event_ts timestamptz not null, event_date date not null, product_id text, page_url text,
-            device text, country text, source_file text collate "C" not null, line_no bigint not null,
-            repeat_suspect boolean not null  -- its event_id may occur earlier in the batch (RepeatFilter)
-        ) on commit drop)sql");
 
-    // The raw rows stream in on a second connection while the batch COPY runs on this one.
+    // The raw rows stream in on a second connection.
     Connection reader(ctx.options.dsn, ctx.task + "_reader");
     Quarantine quarantine("events", ctx.date());
     const LoadFiles files = load_files(db, ctx.date());
-    BinaryCopyIn batch(db, "copy events_batch from stdin with (format binary)");
     std::array<std::string_view, events::column_count> fields;
     std::string source, error;
     FileColumns* file = nullptr;  // the splitter of `source`, the current row's file; null for a load landed
                                   // before raw.event_files
+    uint32_t file_index = 0;      // of `source` in `day`
 
-    RepeatFilter repeats;
-    long long bad_rows = 0, suspects = 0;
+    events::FirstArrivals day;
+    EncodedFields encoded;
+    StringSet users;  // the day's distinct user ids
+    long long bad_rows = 0, valid = 0;
     const std::string read_sql =
         "copy (select source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
         "page_url, device, country, record from raw.events where load_date = " +
@@ -191,6 +168,7 @@ void transform_events(TaskContext& ctx) {
             source.assign(cols[0]);
             auto it = files.find(source);
             file = it == files.end() ? nullptr : it->second.get();
+            file_index = day.file_index(source);
         }
         const long long line_no = read_int8(cols[1]);
         const std::string_view record = cols[record_col];
@@ -214,98 +192,137 @@ void transform_events(TaskContext& ctx) {
             ++bad_rows;
             return;
         }
+        ++valid;
         auto optional = [&](Column c) -> BinaryRowWriter& {
-            return fields[c].empty() ? batch.null() : batch.text(fields[c]);
+            return fields[c].empty() ? encoded.null() : encoded.text(fields[c]);
         };
-        batch.text(fields[events::event_id]);
-        optional(events::user_id);
-        batch.text(fields[events::session_id]).text(fields[events::event_type]);
-        batch.timestamp(ts).date(utc_day(ts));
+        encoded.clear();
+        encoded.timestamp(ts).date(utc_day(ts));
+        encoded.text(fields[events::event_type]).text(fields[events::session_id]);
         optional(events::product_id);
         optional(events::page_url);
         optional(events::device);
         optional(events::country);
-        batch.text(source).int8(line_no);
-        const bool suspect = repeats.seen_before(fields[events::event_id]);
-        suspects += suspect;
-        batch.boolean(suspect);
-        batch.end_row();
-        if ((batch.rows() & 0xFFFF) == 0) ctx.check_interrupted();
+        encoded.date(load_day).text(source).int8(line_no);
+        day.add(fields[events::event_id], fields[events::user_id], file_index, line_no, encoded.finish_row());
+        if (!fields[events::user_id].empty() && users.find(fields[events::user_id]) == users.end())
+            users.emplace(fields[events::user_id]);
+        if ((valid & 0xFFFF) == 0) ctx.check_interrupted();
     });
-    const long long valid = batch.finish();
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "events", ctx.date(), "transform");  // erased users stay erased on a reload
     double read_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("checked {} raw events in {:.2f} s ({}): {} valid, {} quarantined; {} possible repeat(s) of an "
-                 "event_id", with_commas(ctx.counts.rows_read), read_secs, rate(ctx.counts.rows_read, read_secs),
-                 with_commas(valid), with_commas(bad_rows), with_commas(suspects));
+    spdlog::info("checked {} raw events in {:.2f} s ({}): {} valid, {} quarantined; {} distinct event ids, {} "
+                 "later arrival(s) of one within the day", with_commas(ctx.counts.rows_read), read_secs,
+                 rate(ctx.counts.rows_read, read_secs), with_commas(valid), with_commas(bad_rows),
+                 with_commas(day.kept()), with_commas(day.repeats()));
+    auto step = std::chrono::steady_clock::now();
+    auto lap = [&](const char* what) {
+        const auto now = std::chrono::steady_clock::now();
+        spdlog::debug("{} in {:.2f} s", what, std::chrono::duration<double>(now - step).count());
+        step = now;
+    };
 
-    db.exec("analyze events_batch");
-    // the events that may occur more than once in the batch: the only ones whose first arrival needs a sort
     db.exec(R"sql(
-        create temporary table batch_repeats on commit drop as
-        select distinct event_id from events_batch where repeat_suspect)sql");
-    db.exec("analyze batch_repeats");
-    // the hashes and sorts fit in memory instead of spilling to disk; JIT compilation costs more than it saves
-    // on these plain scans
-    db.exec("set local work_mem = '256MB'");
+        create temporary table day_events (
+            event_id text collate "C" not null, source_file text collate "C" not null, line_no bigint not null
+        ) on commit drop)sql");
+    auto user_keys_ready = std::async(std::launch::async, [&] { return day_user_keys(reader, users); });
+    copy_day_events(db, day);
+    db.exec("analyze day_events");
+    lap("copied the day's event ids");
+    // JIT compilation costs more than it saves on these plain scans; the hashes fit in memory
     db.exec("set local jit = off");
-    // and never a merge join on user_id: it would sort the batch, which goes into staging in the files' order
-    // (event ids that grow through the files make the key's B-tree inserts appends)
-    db.exec("set local enable_mergejoin = off");
-    // This load's rows whose event is no longer in the load (the raw day changed since) go first; another
-    // load's arrival of such an event takes over its row.
+    db.exec("set local work_mem = '256MB'");
+
+    // A rerun's own rows go first (the day's arrivals come back by COPY); those of events the raw day no longer
+    // holds are remembered in events_gone, and another load's arrival of such an event takes over its row.
     static const std::string gone_sql = read_sql_file("staging/events_gone_from_load.sql");
     db.exec("create temporary table events_gone (event_id text collate \"C\" not null) on commit drop");
-    const long long stale = db.exec(gone_sql, {ctx.date()}).affected();
+    db.exec("create temporary table events_own_replaced (event_id text collate \"C\" not null) on commit drop");
+    const long long own = db.exec(gone_sql, {ctx.date()}).affected();
+    const long long stale = db.scalar_int("select count(*) from events_gone");
     const long long handed_over = stale > 0 ? hand_over_gone_events(db, ctx.date()) : 0;
-    // The batch's users with their pseudonymous key, hashed once per user, in a table with statistics: as a
-    // CTE over the batch it made the planner copy the whole batch into a tuple store (read twice), and with a
-    // guessed size it may hash the batch against the users instead of streaming the sorted batch through.
+    lap("removed the load's earlier rows");
+
+    // The day's events that other loads' staged rows hold: each probes staging's key, in key order
+    // (sql/staging/events_seen.sql); a hash join would read the whole of staging, which grows night after night.
+    static const std::string seen_sql = read_sql_file("staging/events_seen.sql");
+    static const std::string settle_sql = read_sql_file("staging/events_seen_settle.sql");
     db.exec(R"sql(
-        create temporary table batch_users on commit drop as
-        select u.user_id, private.user_key(u.user_id) as user_key
-        from (select distinct user_id from events_batch where user_id is not null) u)sql");
-    db.exec("analyze batch_users");
-    // The batch's events that staging already holds (other loads' arrivals). Only an id up to staging's greatest
-    // (read from its key, at once) can be there: with ids that grow with time, as the generator's and most
-    // producers' do, those are the few re-sent events, looked up by key, and staging's other days are never
-    // read. Random ids (UUIDs) all qualify.
-    // The candidates go into a table with statistics first, so the planner sees how many they are.
-    db.exec(R"sql(
-        create temporary table batch_old_ids on commit drop as
-        select distinct b.event_id
-        from events_batch b
-        where b.event_id <= (select max(x.event_id) from staging.events x)
-        order by b.event_id)sql");
-    db.exec("analyze batch_old_ids");
-    // Each candidate probes staging's key (a nested loop over the index): what the day costs. A hash join would
-    // read the whole of staging, which grows night after night (with UUIDs every id is a candidate). The
-    // candidates are stored in key order, so the probes walk the index's leaves in order instead of jumping:
-    // 250,000 UUID probes took 1.9 s sorted, 4.3-5.0 s unsorted, 4.5 s hashed into 1.5M staged events, and
-    // 2.9-3.8 s, 6.0-6.9 s, 7.5 s into 3M (docs/PERFORMANCE.md).
+        create temporary table day_candidates on commit drop as
+        select d.event_id, d.source_file, d.line_no
+        from day_events d
+        where d.event_id <= (select max(x.event_id) from staging.events x)
+        order by d.event_id)sql");
+    db.exec("analyze day_candidates");
     db.exec("set local enable_hashjoin = off");
-    db.exec(R"sql(
-        create temporary table events_seen on commit drop as
-        select s.event_id
-        from staging.events s
-        join batch_old_ids c using (event_id))sql");
-    db.exec("set local enable_hashjoin = on");
-    db.exec("analyze events_seen");
-    const long long seen = db.exec(update_seen_sql(), {ctx.date()}).affected();
-    ctx.counts.rows_written = seen + db.exec(insert_new_sql(), {ctx.date()}).affected();
+    db.exec("set local enable_mergejoin = off");
+    db.exec(seen_sql, {ctx.date()});
+    db.exec("reset enable_hashjoin");
+    db.exec("reset enable_mergejoin");
+    const long long kept_elsewhere = db.exec(settle_sql, {ctx.date()}).affected();
+    const long long replacing = db.scalar_int("select count(*) from events_seen where day_wins");
+    const auto outcomes = day_outcomes(db);
+    lap("compared the day's events with staging's other loads");
+
+    const auto user_keys = user_keys_ready.get();
+    users = StringSet();
+    lap("waited for the day's user keys");
+    long long staged = 0;
+    {
+        CopyIn rows(db, staging_copy_sql);
+        BinaryRowWriter framing(rows);  // the stream's header and trailer; the rows are put together here
+        std::string row;
+        day.for_each([&](const events::SpooledEvent& e) {
+            bool marked = false;
+            if (!outcomes.empty()) {
+                auto it = outcomes.find(e.event_id);
+                if (it != outcomes.end()) {
+                    if (!it->second) return;  // another load's arrival is first
+                    marked = true;
+                }
+            }
+            row.clear();
+            row.push_back(static_cast<char>(staging_copy_fields >> 8));
+            row.push_back(static_cast<char>(staging_copy_fields & 0xFF));
+            auto put_text = [&](std::string_view v) {
+                const uint32_t n = static_cast<uint32_t>(v.size());
+                for (int shift = 24; shift >= 0; shift -= 8) row.push_back(static_cast<char>(n >> shift));
+                row.append(v);
+            };
+            put_text(e.event_id);
+            row.append(e.fields);
+            auto key = e.user_id.empty() ? user_keys.end() : user_keys.find(e.user_id);
+            if (key == user_keys.end()) {
+                row.append("\xFF\xFF\xFF\xFF", 4);  // null: an anonymous visitor
+            } else {
+                put_text(key->second);
+            }
+            row.append("\0\0\0\1", 4);
+            row.push_back(marked ? 1 : 0);
+            rows.bytes(row);
+            ++staged;
+            if ((staged & 0xFFFF) == 0) ctx.check_interrupted();
+        });
+        framing.end();
+        rows.finish();
+    }
+    ctx.counts.rows_written = staged + kept_elsewhere;
+    lap("copied the day's first arrivals into staging.events");
     // a large load changes the table's shape: fresh statistics keep the fact loader's plans right; and the
     // load_date BRIN summarizes the new pages now (autovacuum would, some time later), or every reader of one
     // load date (this transform's next run, load_fact_events) scans all the pages never summarized
     db.exec("analyze staging.events");
     db.exec("select brin_summarize_new_values('staging.staging_events_load_date'::regclass)");
+    lap("analyzed staging.events");
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    spdlog::info("merged {} events into staging.events in {:.2f} s ({}); {} already held (compared with their "
-                 "arrival), {} repeat(s) within the load, {} stale row(s) removed ({} taken over by another load's "
-                 "arrival)",
-                 with_commas(ctx.counts.rows_written), secs, rate(ctx.counts.rows_read, secs), with_commas(seen),
-                 with_commas(valid - ctx.counts.rows_written), with_commas(stale),
-                 with_commas(handed_over));
+    spdlog::info("staged {} events into staging.events in {:.2f} s ({}); {} held by another load's earlier "
+                 "arrival, {} replacing a later one, {} row(s) of an earlier run replaced, {} stale row(s) removed "
+                 "({} taken over by another load's arrival)",
+                 with_commas(staged), secs, rate(ctx.counts.rows_read, secs), with_commas(kept_elsewhere),
+                 with_commas(replacing), with_commas(own),
+                 with_commas(stale), with_commas(handed_over));
 }
 
 }  // namespace ecomm

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "common/fccp.hpp"
 #include "common/timeutil.hpp"
 #include "event_rules.hpp"
+#include "first_arrivals.hpp"
 
 namespace ecomm::events {
 namespace {
@@ -219,6 +221,71 @@ TEST(FccpBehaviour, MissingColumnIsNotReportedByReadHeaderWithIgnoreMissing) {
     char *b, *c;
     ASSERT_TRUE(in.read_row(a, b, c));
     EXPECT_STREQ(a, "untouched");  // a missing column leaves the variable as it was
+}
+
+// ---------------------------------------------------------------- first arrival per event_id
+
+struct Kept {
+    std::string id, file, user, fields;
+    int64_t line_no;
+};
+
+std::vector<Kept> kept_events(FirstArrivals& day) {
+    std::vector<Kept> out;
+    day.for_each([&](const SpooledEvent& e) {
+        out.push_back({std::string(e.event_id), std::string(e.source_file), std::string(e.user_id),
+                       std::string(e.fields), e.line_no});
+    });
+    return out;
+}
+
+TEST(EventsFirstArrivals, KeepsTheSmallestFileAndLinePerIdInAnyArrivalOrder) {
+    FirstArrivals day;
+    const uint32_t b = day.file_index("part-b.csv"), a = day.file_index("part-a.csv");
+    EXPECT_EQ(day.file_index("part-b.csv"), b);
+    day.add("e1", "u1", b, 5, "b5");
+    day.add("e2", "", b, 6, "b6");
+    day.add("e1", "u1", a, 9, "a9");   // an earlier file: replaces b5
+    day.add("e1", "u1", a, 10, "a10"); // later than a9: dropped
+    day.add("e2", "", b, 2, "b2");     // an earlier line of the same file: replaces b6
+    day.add("e3", "u3", a, 1, "a1");
+    auto kept = kept_events(day);
+    ASSERT_EQ(kept.size(), 3u);
+    EXPECT_EQ(day.kept(), 3);
+    EXPECT_EQ(day.repeats(), 3);
+    // spool order: the arrivals that stayed, in the order they came
+    EXPECT_EQ(kept[0].id, "e1");
+    EXPECT_EQ(kept[0].file, "part-a.csv");
+    EXPECT_EQ(kept[0].line_no, 9);
+    EXPECT_EQ(kept[0].fields, "a9");
+    EXPECT_EQ(kept[0].user, "u1");
+    EXPECT_EQ(kept[1].id, "e2");
+    EXPECT_EQ(kept[1].line_no, 2);
+    EXPECT_EQ(kept[1].user, "");
+    EXPECT_EQ(kept[2].id, "e3");
+}
+
+TEST(EventsFirstArrivals, ManyIdsAcrossSpoolBlocksAndAGrowingTableStayExact) {
+    FirstArrivals day;
+    const uint32_t f = day.file_index("f.csv");
+    const std::string big(300000, 'x');  // records over the 1 MiB write and read blocks' edges
+    const int n = 200000;               // past the table's first sizes (it grows several times)
+    for (int i = 0; i < n; ++i) day.add("id-" + std::to_string(i), "", f, 1000000 + i, i % 50000 == 7 ? big : "v");
+    for (int i = 0; i < n; i += 3) day.add("id-" + std::to_string(i), "", f, i, "w");  // earlier: replace
+    for (int i = 1; i < n; i += 3) day.add("id-" + std::to_string(i), "", f, 2000000 + i, "z");  // later: dropped
+    std::map<std::string, Kept> by_id;
+    for (auto& k : kept_events(day)) EXPECT_TRUE(by_id.emplace(k.id, k).second) << "kept twice: " << k.id;
+    ASSERT_EQ(by_id.size(), static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const Kept& k = by_id.at("id-" + std::to_string(i));
+        if (i % 3 == 0) {
+            EXPECT_EQ(k.line_no, i);
+            EXPECT_EQ(k.fields, "w");
+        } else {
+            EXPECT_EQ(k.line_no, 1000000 + i);
+            EXPECT_EQ(k.fields, i % 50000 == 7 ? big : "v");
+        }
+    }
 }
 
 }  // namespace
