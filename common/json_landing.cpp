@@ -4,6 +4,7 @@
 #include "common/landing.hpp"
 #include "common/line_reader.hpp"
 #include "common/record_checks.hpp"
+#include "common/sql_names.hpp"
 
 namespace ecomm {
 
@@ -11,7 +12,7 @@ static_assert(LineReader::padding >= simdjson::SIMDJSON_PADDING, "LineReader mus
 
 RawJsonLanding::RawJsonLanding(TaskContext& ctx, const std::string& feed) : ctx_(ctx), quarantine_(feed, ctx.date()) {
     Connection& db = *ctx.db;
-    const std::string table = "raw." + db.quote_identifier(feed);
+    const std::string table = quoted_name(db, "raw." + feed);
     db.exec("delete from " + table + " where load_date = $1::date", {ctx.date()});
     copy_.emplace(db, "copy " + table + " (load_date, source_file, line_no, record) from stdin with (format text)");
 }

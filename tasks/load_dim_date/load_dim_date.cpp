@@ -1,47 +1,14 @@
-// Calendar rows are a pure function of the date, so "insert what is missing" is idempotent in any order.
+// load_dim_date: the calendar rows around the load date (sql/warehouse/dim_date_fill.sql).
 #include "load_dim_date.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include "common/sql_files.hpp"
+
 namespace ecomm {
 
-namespace {
-
-// $1 = load date. Covers five years back and one ahead of the load date, plus any earlier order date.
-constexpr const char* fill_dates = R"sql(
-with bounds as (
-    select least(($1::date - interval '5 years')::date,
-                 coalesce((select min(order_ts at time zone 'UTC')::date from staging.orders), $1::date)) as first_day,
-           ($1::date + interval '1 year')::date as last_day
-),
-days as (
-    select d::date as date
-    from bounds, generate_series(bounds.first_day, bounds.last_day, interval '1 day') as d
-),
-final as (
-    select
-        to_char(date, 'YYYYMMDD')::integer as date_key,
-        date,
-        extract(year from date)::smallint as year,
-        extract(quarter from date)::smallint as quarter,
-        extract(month from date)::smallint as month,
-        trim(to_char(date, 'Month')) as month_name,
-        extract(day from date)::smallint as day,
-        extract(isodow from date)::smallint as day_of_week,
-        trim(to_char(date, 'Day')) as day_name,
-        extract(week from date)::smallint as iso_week,
-        extract(isodow from date) in (6, 7) as is_weekend
-    from days
-)
-insert into warehouse.dim_date
-select * from final
-on conflict (date_key) do nothing
-)sql";
-
-}  // namespace
-
 void load_dim_date(TaskContext& ctx) {
-    ctx.counts.rows_written = ctx.db->exec(fill_dates, {ctx.date()}).affected();
+    ctx.counts.rows_written = ctx.db->exec(read_sql_file("warehouse/dim_date_fill.sql"), {ctx.date()}).affected();
     spdlog::info("added {} date(s) to warehouse.dim_date", ctx.counts.rows_written);
 }
 

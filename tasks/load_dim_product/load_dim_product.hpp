@@ -1,4 +1,4 @@
-// load_dim_product: warehouse.dim_product (SCD2) from all snapshots in staging.products_snapshot.
+// load_dim_product: warehouse.dim_product (SCD2) from the snapshots in staging.products_snapshot.
 #pragma once
 
 #include "common/task.hpp"

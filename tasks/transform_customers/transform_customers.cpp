@@ -6,11 +6,12 @@
 
 #include <chrono>
 
-#include "common/erasure.hpp"
 #include "common/copy.hpp"
-#include "common/landing.hpp"
-#include "common/raw_records.hpp"
+#include "common/empty_drop.hpp"
+#include "common/erasure.hpp"
 #include "common/logging.hpp"
+#include "common/raw_records.hpp"
+#include "common/sql_files.hpp"
 #include "common/timeutil.hpp"
 
 namespace ecomm {
@@ -97,51 +98,14 @@ std::optional<RecordProblem> CustomerParser::parse(std::string_view json, int64_
     return std::nullopt;
 }
 
-namespace {
-
-// The day's valid changes, then: the pseudonymised change into staging, the personal data into private.
-constexpr const char* stage_sql = R"sql(
-insert into staging.customers_changes (load_date, source_file, line_no, user_key, op, segment, country, region,
-                                       city_fingerprint, signup_ts, marketing_opt_in, updated_at)
-select $1::date, c.source_file, c.line_no, private.user_key(c.user_id), c.op, c.segment, c.country, c.region,
-       private.city_fingerprint(c.city), c.signup_ts, c.marketing_opt_in, c.updated_at
-from customers_in c
-)sql";
-
-// The newest upsert of each user wins (updated_at, then load date, file, line): commutative, so days loaded
-// in any order or twice converge. A delete keeps the personal data (until erased).
-constexpr const char* pii_sql = R"sql(
-insert into private.customer_pii as p (user_id, user_key, email, first_name, last_name, phone, city, updated_at,
-                                       load_date, source_file, line_no)
-select distinct on (c.user_id)
-       c.user_id, private.user_key(c.user_id), c.email, c.first_name, c.last_name, c.phone, c.city, c.updated_at,
-       $1::date, c.source_file, c.line_no
-from customers_in c
-where c.op = 'upsert'
-order by c.user_id, c.updated_at desc, c.source_file collate "C" desc, c.line_no desc
-on conflict (user_id) do update
-set email = excluded.email, first_name = excluded.first_name, last_name = excluded.last_name,
-    phone = excluded.phone, city = excluded.city, updated_at = excluded.updated_at,
-    load_date = excluded.load_date, source_file = excluded.source_file, line_no = excluded.line_no
-where (excluded.updated_at, excluded.load_date, excluded.source_file collate "C", excluded.line_no)
-    > (p.updated_at, p.load_date, p.source_file collate "C", p.line_no)
-)sql";
-
-}  // namespace
-
 void transform_customers(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
-    if (db.scalar_int("select count(*) from (select 1 from raw.customers where load_date = $1::date limit 1) x",
-                      {ctx.date()}) == 0) {
-        if (!feed_has_drop(db, "customers", ctx.date())) throw no_drop("customers", ctx.date(), "no raw.customers rows");
-        // a re-delivered empty drop replaces the earlier delivery's changes (dq_checks' volume rule flags it)
-        long long removed =
-            db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()}).affected();
+    // a re-delivered empty drop replaces the earlier delivery's changes (dq_checks' volume rule flags it)
+    if (auto removed = clear_day_of_empty_drop(db, "customers", ctx.date(), "staging/customers_changes_remove_day.sql")) {
         spdlog::warn("the customers drop for {} holds no record: {} staged changes of an earlier delivery removed",
-                     ctx.date(), with_commas(removed));
-        Quarantine("customers", ctx.date()).store(db, "transform");  // and its quarantined records
+                     ctx.date(), with_commas(*removed));
         return;
     }
 
@@ -175,15 +139,11 @@ void transform_customers(TaskContext& ctx) {
         });
     ctx.check_interrupted();
 
-    // personal data only ever sits in this transaction-local table on its way to private
-    db.exec(
-        "create temporary table customers_in (source_file text, line_no bigint, user_id text, op text, segment text, "
-        "country text, email text, first_name text, last_name text, phone text, region text, city text, "
-        "signup_ts timestamptz, marketing_opt_in boolean, updated_at timestamptz) on commit drop");
+    db.exec(read_sql_file("staging/customers_in.sql"));
     changes.load(db, "copy customers_in from stdin with (format text)");
-    db.exec("delete from staging.customers_changes where load_date = $1::date", {ctx.date()});
-    ctx.counts.rows_written = db.exec(stage_sql, {ctx.date()}).affected();
-    long long pii = db.exec(pii_sql, {ctx.date()}).affected();
+    db.exec(read_sql_file("staging/customers_changes_remove_day.sql"), {ctx.date()});
+    ctx.counts.rows_written = db.exec(read_sql_file("staging/customers_changes_insert.sql"), {ctx.date()}).affected();
+    long long pii = db.exec(read_sql_file("staging/customer_pii_upsert.sql"), {ctx.date()}).affected();
     ctx.counts.rows_read = read;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "customers", ctx.date(), "transform");  // erased users stay erased on a reload

@@ -6,10 +6,11 @@
 #include <chrono>
 
 #include "common/copy.hpp"
-#include "common/landing.hpp"
-#include "common/raw_records.hpp"
+#include "common/empty_drop.hpp"
 #include "common/logging.hpp"
 #include "common/money.hpp"
+#include "common/raw_records.hpp"
+#include "common/sql_files.hpp"
 #include "common/timeutil.hpp"
 
 namespace ecomm {
@@ -31,25 +32,12 @@ std::string quoted(Field f) { return "\"" + std::string(field_names[f]) + "\""; 
 // one is kept. Returns the rows carried.
 long long carry_forward_quarantined(Connection& db, const std::string& date, CopySpool& quarantined_ids,
                                     bool unknown_product_quarantined) {
-    db.exec("create temporary table products_quarantined (product_id text) on commit drop");
+    db.exec_script(read_sql_file("staging/products_quarantined.sql"), {date});
     quarantined_ids.load(db, "copy products_quarantined from stdin with (format text)");
-    db.exec("insert into products_quarantined select substring(record from '\"product_id\"\\s*:\\s*\"([^\"\\\\]*)\"') "
-            "from audit.bad_records where feed = 'products' and stage = 'extract' and load_date = $1::date",
-            {date});
     const bool keep_all_missing =
         unknown_product_quarantined ||
         db.scalar_int("select count(*) from products_quarantined where product_id is null or product_id = ''") > 0;
-    return db.exec(R"sql(
-insert into staging.products_snapshot (snapshot_date, product_id, name, category, subcategory, brand, price,
-                                       supplier_id, active, updated_at, source_file, line_no, carried_from)
-select $1::date, p.product_id, p.name, p.category, p.subcategory, p.brand, p.price, p.supplier_id, p.active,
-       p.updated_at, p.source_file, p.line_no, coalesce(p.carried_from, p.snapshot_date)
-from staging.products_snapshot p
-where p.snapshot_date = (select max(snapshot_date) from staging.products_snapshot where snapshot_date < $1::date)
-  and ($2::boolean or p.product_id in (select product_id from products_quarantined))
-  and not exists (select 1 from staging.products_snapshot s where s.snapshot_date = $1::date and s.product_id = p.product_id)
-)sql",
-                   {date, keep_all_missing ? "true" : "false"})
+    return db.exec(read_sql_file("staging/products_carry_forward.sql"), {date, keep_all_missing ? "true" : "false"})
         .affected();
 }
 
@@ -111,17 +99,12 @@ void transform_products(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
-    if (db.scalar_int("select count(*) from (select 1 from raw.products where load_date = $1::date limit 1) x",
-                      {ctx.date()}) == 0) {
-        if (!feed_has_drop(db, "products", ctx.date())) throw no_drop("products", ctx.date(), "no raw.products rows");
-        // an empty snapshot ([]) was delivered: it closes nothing (no snapshot date), it does not leave an
-        // earlier delivery's rows behind, and the quality gate's products volume rule stops the night
-        long long removed = db.exec("delete from staging.products_snapshot where snapshot_date = $1::date", {ctx.date()})
-                                .affected();
+    // an empty snapshot ([]) was delivered: it closes nothing (no snapshot date), it does not leave an earlier
+    // delivery's rows behind, and the quality gate's products volume rule stops the night
+    if (auto removed = clear_day_of_empty_drop(db, "products", ctx.date(), "staging/products_snapshot_remove_day.sql")) {
         spdlog::warn("the products drop for {} holds no product: no snapshot for that date ({} staged rows of an "
                      "earlier delivery removed); dq_checks' products volume rule fails it",
-                     ctx.date(), with_commas(removed));
-        Quarantine("products", ctx.date()).store(db, "transform");  // and its quarantined records
+                     ctx.date(), with_commas(*removed));
         return;
     }
 
@@ -156,20 +139,10 @@ void transform_products(TaskContext& ctx) {
         });
     ctx.check_interrupted();
 
-    db.exec(
-        "create temporary table products_in (product_id text, name text, category text, subcategory text, "
-        "brand text, price numeric(12, 2), supplier_id text, active boolean, updated_at timestamptz, "
-        "source_file text, line_no bigint) on commit drop");
+    db.exec_script(read_sql_file("staging/products_in.sql"));
     staged.load(db, "copy products_in from stdin with (format text)");
-    db.exec("delete from staging.products_snapshot where snapshot_date = $1::date", {ctx.date()});
-    // A product listed twice in one snapshot: the newest updated_at wins, then the later file and line.
-    Result inserted = db.exec(
-        "insert into staging.products_snapshot (snapshot_date, product_id, name, category, subcategory, brand, "
-        "price, supplier_id, active, updated_at, source_file, line_no) "
-        "select distinct on (product_id) $1::date, product_id, name, category, subcategory, brand, price, "
-        "supplier_id, active, updated_at, source_file, line_no "
-        "from products_in order by product_id, updated_at desc, source_file collate \"C\" desc, line_no desc",
-        {ctx.date()});
+    db.exec(read_sql_file("staging/products_snapshot_remove_day.sql"), {ctx.date()});
+    Result inserted = db.exec(read_sql_file("staging/products_snapshot_insert.sql"), {ctx.date()});
     const long long carried = carry_forward_quarantined(db, ctx.date(), quarantined_ids, unknown_product_quarantined);
     ctx.counts.rows_read = read;
     ctx.counts.rows_written = inserted.affected();

@@ -38,12 +38,8 @@ void write_customer(std::string& out, const Context& c, uint32_t u, const Custom
     const Place& pl = kPlaces[st.place];
     out.append("\",\"segment\":\"");
     out.append(mutation == 4 ? "vip" : kSegments[st.segment]);
-    out.append("\",\"country\":\"");
-    out.append(pl.country);
-    out.append("\",\"region\":\"");
-    out.append(pl.region);
-    out.append("\",\"city\":\"");
-    out.append(pl.city);
+    out.append("\",");
+    append_place(out, pl, pl.city);
     out.append("\",\"signup_ts\":\"");
     put_ts(out, st.signup);
     out.append("\",\"marketing_opt_in\":");

@@ -8,6 +8,21 @@ namespace ecomm {
 
 using namespace generator;
 
+namespace {
+
+// The records written on day di, all feeds, and how many of them are deliberately bad.
+GeneratorTotals day_totals(const Oracle& q, int di) {
+    GeneratorTotals t;
+    for (int f = 0; f < n_feeds; ++f) {
+        t.records += q.records[static_cast<size_t>(di)][static_cast<size_t>(f)];
+        for (int r = 0; r < n_reasons; ++r)
+            t.quarantined += q.bad[static_cast<size_t>(di)][static_cast<size_t>(f)][static_cast<size_t>(r)];
+    }
+    return t;
+}
+
+}  // namespace
+
 GeneratorTotals generate_data(const GeneratorOptions& opt) {
     auto start = parse_date(opt.start);
     if (!start) throw UsageError("--start " + opt.start + " is not a date (YYYY-MM-DD)");
@@ -58,12 +73,8 @@ GeneratorTotals generate_data(const GeneratorOptions& opt) {
         generate_customers_day(c, di, customers);
         generate_orders_day(c, di);
         generate_events_day(c, di, carried);
-        long long recs = 0, bad = 0;
-        for (int f = 0; f < n_feeds; ++f) {
-            recs += q.records[static_cast<size_t>(di)][static_cast<size_t>(f)];
-            for (int r = 0; r < n_reasons; ++r) bad += q.bad[static_cast<size_t>(di)][static_cast<size_t>(f)][static_cast<size_t>(r)];
-        }
-        spdlog::info("wrote {} records ({} deliberately bad) for {} in {:.2f} s", recs, bad,
+        const GeneratorTotals day = day_totals(q, di);
+        spdlog::info("wrote {} records ({} deliberately bad) for {} in {:.2f} s", day.records, day.quarantined,
                      format_date(c.start_day + di),
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
@@ -71,11 +82,11 @@ GeneratorTotals generate_data(const GeneratorOptions& opt) {
     write_oracle(c, fs::path(opt.out) / "expected");
 
     GeneratorTotals totals;
-    for (int di = 0; di < opt.days; ++di)
-        for (int f = 0; f < n_feeds; ++f) {
-            totals.records += q.records[static_cast<size_t>(di)][static_cast<size_t>(f)];
-            for (int r = 0; r < n_reasons; ++r) totals.quarantined += q.bad[static_cast<size_t>(di)][static_cast<size_t>(f)][static_cast<size_t>(r)];
-        }
+    for (int di = 0; di < opt.days; ++di) {
+        const GeneratorTotals day = day_totals(q, di);
+        totals.records += day.records;
+        totals.quarantined += day.quarantined;
+    }
     return totals;
 }
 

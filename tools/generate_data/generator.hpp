@@ -327,6 +327,16 @@ constexpr Place kPlaces[] = {{"US", "CA", "San Jose", "95112"},  {"US", "NY", "N
                              {"CA", "ON", "Toronto", "M5H 2N2"}, {"US", "MA", "Boston", "02108"},
                              {"US", "CA", "Los Angeles", "90012"}};
 constexpr int kSanJose = 0, kLosAngeles = 10;  // same country and region: a city-only change
+// The JSON fields of a place, up to the city's text: "country":"US","region":"CA","city":"<city> (the caller
+// closes the string; a defect may give another city).
+inline void append_place(std::string& out, const Place& pl, std::string_view city) {
+    out.append("\"country\":\"");
+    out.append(pl.country);
+    out.append("\",\"region\":\"");
+    out.append(pl.region);
+    out.append("\",\"city\":\"");
+    out.append(city);
+}
 constexpr int kNumPlaces = sizeof kPlaces / sizeof kPlaces[0];
 constexpr const char* kChannels[] = {"web", "app", "marketplace"};
 constexpr const char* kMethods[] = {"credit_card", "debit_card", "paypal", "apple_pay", "gift_card"};

@@ -213,12 +213,8 @@ void write_order(std::string& out, const Context& c, const Order& o, int k, Orde
     out.append("\",\"amount\":");
     append_cents(out, o.payment);
     const Place& pl = kPlaces[o.place];
-    out.append("},\"shipping\":{\"country\":\"");
-    out.append(pl.country);
-    out.append("\",\"region\":\"");
-    out.append(pl.region);
-    out.append("\",\"city\":\"");
-    out.append(m == m_bad_utf8 ? "San Jos\xE9" : pl.city);
+    out.append("},\"shipping\":{");
+    append_place(out, pl, m == m_bad_utf8 ? "San Jos\xE9" : pl.city);
     out.append("\",\"postal_code\":\"");
     out.append(pl.postal);
     out.append("\"}}");
@@ -361,13 +357,15 @@ void generate_orders_day(Context& c, int di) {
                 }
             }
         }
-        for (long long j = from; j < to; ++j) {
+        auto flush_pending = [&](long long j) {  // the same-day update held kLag orders back
             std::string& slot = pending[static_cast<size_t>(j % kLag)];
-            if (!slot.empty()) {
-                s.buf.append(slot);
-                slot.clear();
-                c.oracle.count(di, f_orders);
-            }
+            if (slot.empty()) return;
+            s.buf.append(slot);
+            slot.clear();
+            c.oracle.count(di, f_orders);
+        };
+        for (long long j = from; j < to; ++j) {
+            flush_pending(j);
             make_order(c, di, j, true, o);
             write_order(s.buf, c, o, 0, m_none);
             c.oracle.count(di, f_orders);
@@ -377,20 +375,13 @@ void generate_orders_day(Context& c, int di) {
                 s.buf.append(s.buf, b, s.buf.size() - b);
                 c.oracle.count(di, f_orders);
             }
-            if (o.same_day_update) write_order(slot, c, o, 1, m_none);
+            if (o.same_day_update) write_order(pending[static_cast<size_t>(j % kLag)], c, o, 1, m_none);
             account_order(c, o);
             note_order_scenarios(c, o);
             if (opt.defect_rate > 0 && chance(rng, opt.defect_rate)) emit_defect(s, rot.take());
             s.maybe_flush();
         }
-        for (long long j = std::max(from, to - kLag); j < to; ++j) {  // the last same-day updates of the part
-            std::string& slot = pending[static_cast<size_t>(j % kLag)];
-            if (!slot.empty()) {
-                s.buf.append(slot);
-                slot.clear();
-                c.oracle.count(di, f_orders);
-            }
-        }
+        for (long long j = std::max(from, to - kLag); j < to; ++j) flush_pending(j);  // the part's last updates
         if (part == 1 && opt.defect_rate > 0) rot.complete([&](int reason) { emit_defect(s, reason); });
         s.close();
     }
