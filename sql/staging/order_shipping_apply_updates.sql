@@ -3,8 +3,6 @@
 set local enable_hashjoin = off;
 set local enable_mergejoin = off;
 
-analyze tmp_shipping_updates;
-
 update private.order_shipping p set
     city = u.city, postal_code = u.postal_code
 from tmp_shipping_updates u
@@ -13,9 +11,12 @@ where u.order_id = p.order_id;
 reset enable_hashjoin;
 reset enable_mergejoin;
 
--- a large load changes the tables' shape: fresh statistics keep the fact loader's plans good
-analyze staging.orders;
-analyze staging.order_lines;
+-- a large load changes the tables' shape: fresh statistics of the columns the day's readers filter on keep
+-- their plans good (load_date: a new date the old statistics never saw). Only those columns: a whole-table
+-- analyze also sorts the sample's text columns, measured at 2.0-2.9 s for staging.orders and 4.1 s for its
+-- lines at six nights of 50k orders, against 0.6-0.9 s and 1.6 s for these
+analyze staging.orders (load_date, replaced_earlier);
+analyze staging.order_lines (load_date);
 
 -- and the load_date BRINs summarize the new pages now (autovacuum would, some time later), or every reader of
 -- one load date (load_fact_orders, dq_checks, the next transforms) scans all the pages never summarized

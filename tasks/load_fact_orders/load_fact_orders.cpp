@@ -3,19 +3,28 @@
 // facts changed (old and new) is queued for compute_daily_metrics. Dimension keys are chosen as of order_ts,
 // with inferred members for products and customers no snapshot has shown yet.
 //
-// The fact rows are computed by one query on a second connection and streamed by binary COPY into the fact
-// tables on the task's connection (relay_copy): the joins run on one server process while the other writes,
-// and the task's transaction stays the only writer of facts. A month holding at least --bulk-min-orders of the
-// load's orders gets a sub-partition of its own for the load, written by COPY FREEZE into a new table that is
-// attached afterwards (its indexes built in one sort each); the rest goes through the parent tables.
+// The keys are looked up in C++: the versions of the day's customers and products are read once into memory
+// (what the day's keys hold), and the day's orders and lines are streamed by binary COPY from a second
+// connection, keyed row by row as they pass, and written by binary COPY on the task's connection, which stays
+// the only writer of facts. A month holding at least --bulk-min-orders of the load's orders gets a
+// sub-partition of its own for the load, written by COPY FREEZE into a new table that is attached afterwards
+// (its indexes built in one sort each); the rest goes through the parent tables.
 #include "load_fact_orders.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <unordered_map>
 
 #include "common/copy.hpp"
+#include "common/errors.hpp"
 #include "common/logging.hpp"
+#include "common/sql_files.hpp"
+#include "common/timeutil.hpp"
 
 namespace ecomm {
 
@@ -28,143 +37,140 @@ select pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_product', 0)),
        pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_customer', 0))
 )sql";
 
-// $1 = load date. On the reader connection, committed on their own: the key query there must see them.
-// Inferred members are idempotent placeholders (a rerun makes the same ones), so they need not wait for the
-// facts' transaction.
-// $1 = load date. The load's users with their pseudonymous key, hashed once per user, as a table with
-// statistics: as a CTE the planner guesses 200 rows and hashes the million orders against it instead.
-constexpr const char* load_users = R"sql(
-create temporary table load_users as
-select u.user_id, private.user_key(u.user_id) as user_key
-from (select distinct s.user_id from staging.orders s where s.load_date = $1::date) u;
+constexpr int64_t postgres_epoch_micros = 946'684'800'000'000LL;  // 2000-01-01 in Unix microseconds
 
-analyze load_users;
-)sql";
+// A dimension's versions of one natural key, by valid_from (binary timestamptz: -infinity is the least).
+struct Version {
+    int64_t valid_from;
+    int64_t key;
+};
+using Versions = std::vector<Version>;
 
-constexpr const char* ensure_customers = R"sql(
-select warehouse.ensure_inferred_customers(array(select user_key from load_users))
-)sql";
-
-constexpr const char* ensure_products = R"sql(
-select warehouse.ensure_inferred_products(array(
-    select distinct l.product_id
-    from staging.order_lines l
-    where l.load_date = $1::date))
-)sql";
-
-// $1 = load date
-constexpr const char* clear_previous = R"sql(
-create temporary table tmp_touched_dates (order_date date) on commit drop;
-
--- what an earlier run of this load date wrote
-with gone as (
-    delete from warehouse.fact_orders where load_date = $1::date returning order_date
-)
-insert into tmp_touched_dates select distinct order_date from gone;
-delete from warehouse.fact_order_lines where load_date = $1::date;
-
--- older states, loaded by other load dates, that this load's states replace
-with gone as (
-    delete from warehouse.fact_orders f
-    using staging.orders s
-    where s.load_date = $1::date and s.replaced_earlier and f.order_id = s.order_id
-    returning f.order_date
-)
-insert into tmp_touched_dates select distinct order_date from gone;
-delete from warehouse.fact_order_lines f
-using staging.orders s
-where s.load_date = $1::date and s.replaced_earlier and f.order_id = s.order_id;
-
-insert into tmp_touched_dates select order_date from load_order_dates;
-)sql";
-
-// The load's orders with their order date, pseudonymous user and customer key as of order_ts. A range join
-// finds the version covering the timestamp; a fact outside every version (after a customer's closing) falls
-// back to the dimension's own rule (its latest earlier version). `load_date` is quoted into the text: a COPY
-// statement takes no parameters.
-std::string load_orders_ctes(const std::string& load_date) {
-    return R"sql(
-with
-
-load as (
-    select s.*, (s.order_ts at time zone 'UTC')::date as order_date
-    from staging.orders s
-    where s.load_date = )sql" + load_date + R"sql(
-),
-
-keyed as (
-    select t.*, u.user_key,
-           coalesce(c.customer_key, warehouse.customer_key_at(u.user_key, t.order_ts)) as customer_key,
-           (extract(year from t.order_date) * 10000 + extract(month from t.order_date) * 100
-            + extract(day from t.order_date))::integer as date_key
-    from load t
-    join load_users u using (user_id)
-    left join warehouse.dim_customer c
-      on c.user_key = u.user_key and t.order_ts >= c.valid_from and t.order_ts < c.valid_to
-)
-)sql";
+// The key as of `ts`: the latest version with valid_from <= ts (warehouse.customer_key_at and
+// warehouse.product_key_at); null (nullptr) when there is none.
+const Version* version_at(const Versions& versions, int64_t ts) {
+    auto it = std::upper_bound(versions.begin(), versions.end(), ts,
+                               [](int64_t t, const Version& v) { return t < v.valid_from; });
+    return it == versions.begin() ? nullptr : &*(it - 1);
 }
+
+void sort_by_valid_from(Versions& versions) {
+    std::sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) { return a.valid_from < b.valid_from; });
+}
+
+struct Customer {
+    std::string user_key;
+    Versions versions;
+};
+
+// What a fact row takes from its order's timestamp: the UTC order date, its date_key and its month.
+struct OrderDate {
+    int64_t day;
+    int32_t date_key;
+    int month;  // year * 12 + month - 1
+    explicit OrderDate(int64_t order_ts_unix_micros) : day(utc_day(order_ts_unix_micros)) {
+        int y;
+        unsigned m, d;
+        civil_from_days(day, y, m, d);
+        date_key = static_cast<int32_t>(y * 10000 + static_cast<int>(m) * 100 + static_cast<int>(d));
+        month = y * 12 + static_cast<int>(m) - 1;
+    }
+};
+
+// A bulk month's new table for this load (warehouse.begin_bulk_load).
+struct FreshTable {
+    std::string month;  // its first day, YYYY-MM-DD
+    int month_key;      // as OrderDate::month
+    std::string table;
+};
+
+// Where one fact table's rows of this load go: each bulk month's new table (COPY FREEZE, attached after), and
+// the parent for the rest. One connection carries one COPY at a time: the first destination is streamed to,
+// the others are spooled to local files and loaded after it.
+class FactDestinations {
+public:
+    FactDestinations(Connection& db, const std::string& parent, const std::string& columns,
+                     const std::vector<FreshTable>& fresh)
+        : db_(db), columns_(columns) {
+        for (const auto& f : fresh) all_.push_back({f.table, true, f.month_key});
+        all_.push_back({parent, false, -1});
+        for (auto& d : all_) by_month_.emplace(d.month, &d);  // all_ is complete: no reallocation from here
+        auto& first = all_.front();
+        first.stream = std::make_unique<BinaryCopyIn>(db_, copy_sql(first));
+        first.writer = first.stream.get();
+    }
+
+    BinaryRowWriter& for_month(int month) {
+        auto it = by_month_.find(month);
+        Destination& d = it == by_month_.end() ? all_.back() : *it->second;
+        if (!d.writer) {
+            d.spool = std::make_unique<CopySpool>();
+            d.spooled = std::make_unique<BinaryRowWriter>(*d.spool);
+            d.writer = d.spooled.get();
+        }
+        return *d.writer;
+    }
+
+    // Ends the streamed COPY and loads the spooled ones; returns the rows loaded.
+    long long finish() {
+        long long rows = all_.front().stream->finish();
+        for (auto& d : all_) {
+            if (!d.spool) continue;
+            d.spooled->end();
+            rows += d.spool->load(db_, copy_sql(d));
+        }
+        return rows;
+    }
+
+private:
+    struct Destination {
+        std::string table;
+        bool fresh;  // a bulk month's new table: COPY FREEZE
+        int month;   // -1: the parent, for every other month
+        std::unique_ptr<BinaryCopyIn> stream;
+        std::unique_ptr<CopySpool> spool;
+        std::unique_ptr<BinaryRowWriter> spooled;
+        BinaryRowWriter* writer = nullptr;
+    };
+    std::string copy_sql(const Destination& d) const {
+        return "copy " + d.table + " (" + columns_ + ") from stdin with (format binary" + (d.fresh ? ", freeze)" : ")");
+    }
+    Connection& db_;
+    std::string columns_;
+    std::vector<Destination> all_;  // the bulk months', then the parent
+    std::map<int, Destination*> by_month_;
+};
 
 constexpr const char* fact_orders_columns =
     "order_id, order_date, date_key, order_ts, updated_at, customer_key, user_key, status, is_cancelled_or_refunded, "
     "channel, currency, payment_method, payment_amount, revenue, units, line_count, ship_country, ship_region, "
     "load_date";
 
-// `months` filters the rows on t.order_date (a SQL condition).
-std::string select_fact_orders(const std::string& load_date, const std::string& months) {
-    return "copy (" + load_orders_ctes(load_date) + R"sql(
-select t.order_id, t.order_date, t.date_key, t.order_ts, t.updated_at, t.customer_key, t.user_key, t.status,
-       t.status in ('cancelled', 'refunded'), t.channel, t.currency, t.payment_method, t.payment_amount, t.revenue,
-       t.units, t.line_count, t.ship_country, t.ship_region, t.load_date
-from keyed t
-where )sql" + months + R"sql(
-) to stdout)sql";
-}
-
 constexpr const char* fact_lines_columns =
     "order_id, line_number, order_date, date_key, order_ts, product_key, product_id, customer_key, user_key, status, "
     "is_cancelled_or_refunded, quantity, unit_price, discount, revenue, load_date";
 
-std::string select_fact_lines(const std::string& load_date, const std::string& months) {
-    return "copy (" + load_orders_ctes(load_date) + R"sql(
-select l.order_id, l.line_number, t.order_date, t.date_key, t.order_ts,
-       coalesce(p.product_key, warehouse.product_key_at(l.product_id, t.order_ts)), l.product_id,
-       t.customer_key, t.user_key, t.status, t.status in ('cancelled', 'refunded'), l.quantity, l.unit_price,
-       l.discount, l.revenue, t.load_date
-from keyed t
-join staging.order_lines l on l.order_id = t.order_id and l.load_date = )sql" + load_date + R"sql(
-left join warehouse.dim_product p
-  on p.product_id = l.product_id and t.order_ts >= p.valid_from and t.order_ts < p.valid_to
-where )sql" + months + R"sql(
-) to stdout)sql";
+// A dimension key, or null when no version covers the fact.
+void write_key(BinaryRowWriter& w, const Version* v) {
+    if (v)
+        w.int8(v->key);
+    else
+        w.null();
 }
 
-struct FactTable {
-    const char* name;
-    const char* columns;
-    std::string (*select)(const std::string& load_date, const std::string& months);
-};
-
-constexpr const char* queue_dates = R"sql(
-insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
-select distinct $1::date, 'orders', order_date from tmp_touched_dates
-on conflict do nothing
-)sql";
+bool is_cancelled_or_refunded(std::string_view status) { return status == "cancelled" || status == "refunded"; }
 
 }  // namespace
 
 void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     Connection& db = *ctx.db;
     auto started = std::chrono::steady_clock::now();
+    auto since = [](auto t0) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     const std::vector<std::optional<std::string>> date{ctx.date()};
+    const int64_t load_day = ctx.load_day();
     db.exec(lock_dimensions);
 
-    // the load's order dates, in one scan: the dates to queue, and per month the partitions it needs and
-    // which months are bulk
-    db.exec("create temporary table load_order_dates on commit drop as "
-            "select (order_ts at time zone 'UTC')::date as order_date, count(*) as orders "
-            "from staging.orders where load_date = $1::date group by 1",
-            date);
+    db.exec(read_sql_file("warehouse/fact_orders_dates.sql"), date);
     auto months = db.exec("select date_trunc('month', order_date)::date::text, sum(orders) "
                           "from load_order_dates group by 1 order by 1");
     std::vector<std::string> bulk_months;
@@ -178,58 +184,115 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
                 {months.text(0, 0), months.text(months.rows() - 1, 0)});
     }
 
+    // The reader: the day's users and inferred members (committed on their own, so the reads see them), then
+    // the dimension versions and the day's rows, streamed
     Connection reader(ctx.options.dsn, ctx.task + "_reader");
-    // the key joins hash a million rows: in memory, without JIT compilation (it costs more than it saves here),
-    // and never as a nested loop over the dimension's version ranges when statistics lag behind a big load
-    reader.exec("set work_mem = '256MB'");
-    reader.exec("set jit = off");
-    reader.exec("set enable_nestloop = off");
-    // never a merge join: it sorts a million rows before the first reaches the loader
-    reader.exec("set enable_mergejoin = off");
-    reader.exec_script(load_users, {ctx.date()});
-    long long inferred = reader.scalar_int(ensure_customers);
-    inferred += reader.scalar_int(ensure_products, date);
-    // fresh statistics (sampled: cheap at any size): with a dimension's estimate stale after a load or new
-    // inferred members, the planner hashes the million fact rows against it instead of the dimension
-    reader.exec("analyze warehouse.dim_customer");
-    reader.exec("analyze warehouse.dim_product");
+    reader.exec("set work_mem = '256MB'");  // the day's hash joins in memory
+    reader.exec("set jit = off");           // compiling costs more than it saves on these short queries
+    reader.exec("select set_config('ecomm.load_date', $1, false)", date);
+    reader.exec(read_sql_file("warehouse/fact_orders_day_users.sql"), date);
+    long long inferred = reader.scalar_int(read_sql_file("warehouse/fact_orders_inferred_members.sql"), date);
 
-    db.exec_script(clear_previous, {ctx.date()});
-    const std::string day = db.quote_literal(ctx.date()) + "::date";
-    auto tick = [&] { ctx.check_interrupted(); };
-    auto load_table = [&](const FactTable& table) {
-        auto t0 = std::chrono::steady_clock::now();
-        long long rows = 0;
-        std::string rest = "true";  // the rows no bulk month took
-        int handled = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    std::unordered_map<std::string, Customer> customers;  // by user_id: the day's users
+    copy_out_binary(reader, "copy (" + read_sql_file("warehouse/fact_orders_customer_versions.sql") + ") to stdout",
+                    [&](const std::vector<std::string_view>& f) {
+                        Customer& c = customers[std::string(f[0])];
+                        if (c.user_key.empty()) c.user_key = f[1];
+                        if (f[2].data()) c.versions.push_back({read_int8(f[2]), read_int8(f[3])});
+                    });
+    std::unordered_map<std::string, Versions> products;  // by product_id: the day's products
+    copy_out_binary(reader, "copy (" + read_sql_file("warehouse/fact_orders_product_versions.sql") + ") to stdout",
+                    [&](const std::vector<std::string_view>& f) {
+                        products[std::string(f[0])].push_back({read_int8(f[1]), read_int8(f[2])});
+                    });
+    for (auto& [id, c] : customers) sort_by_valid_from(c.versions);
+    for (auto& [id, versions] : products) sort_by_valid_from(versions);
+    spdlog::debug("read the versions of {} customers and {} products in {:.2f} s",
+                  with_commas(static_cast<long long>(customers.size())),
+                  with_commas(static_cast<long long>(products.size())), since(t0));
+    auto customer_of = [&](std::string_view user_id) -> const Customer& {
+        auto it = customers.find(std::string(user_id));
+        if (it == customers.end() || it->second.user_key.empty())
+            throw DataQualityError("staging.orders of load " + ctx.date() + ": no user key for user id \"" +
+                                   std::string(user_id) + "\"");
+        return it->second;
+    };
+
+    db.exec_script(read_sql_file("warehouse/fact_orders_clear.sql"), date);
+
+    // per table: the bulk months' new tables (none on a rerun: the load's sub-partition exists, emptied above)
+    auto begin_bulk = [&](const char* parent) {
+        std::vector<FreshTable> fresh;
         for (const auto& month : bulk_months) {
-            const std::vector<std::optional<std::string>> args{table.name, month, ctx.date()};
-            auto fresh = db.exec("select warehouse.begin_bulk_load($1::regclass, $2::date, $3::date)", args).text(0, 0);
-            if (fresh.empty()) continue;  // a rerun: the load's sub-partition exists (emptied above)
-            const std::string in_month = "t.order_date >= " + db.quote_literal(month) + "::date and t.order_date < (" +
-                                         db.quote_literal(month) + "::date + interval '1 month')";
-            rows += relay_copy(reader, table.select(day, in_month), db,
-                               "copy " + fresh + " (" + table.columns + ") from stdin", tick, /*freeze=*/true);
-            auto copied = std::chrono::steady_clock::now();
-            db.exec("select warehouse.end_bulk_load($1::regclass, $2::date, $3::date)", args);
-            spdlog::debug("{}: month {} copied in {:.2f} s, attached with its indexes in {:.2f} s", table.name, month,
-                          std::chrono::duration<double>(copied - t0).count(),
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - copied).count());
-            rest += " and not (" + in_month + ")";
-            ++handled;
+            auto r = db.exec("select warehouse.begin_bulk_load($1::regclass, $2::date, $3::date)", {parent, month, ctx.date()});
+            if (!r.is_null(0, 0))
+                fresh.push_back({month, OrderDate(*parse_date(month) * micros_per_day).month, r.text(0, 0)});
         }
-        if (handled < months.rows())  // some month's rows are still to load (the others, or a rerun's)
-            rows += relay_copy(reader, table.select(day, rest), db,
-                               "copy " + std::string(table.name) + " (" + table.columns + ") from stdin", tick);
-        spdlog::debug("{}: {} rows in {:.2f} s ({} bulk month(s))", table.name, with_commas(rows),
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                      bulk_months.size());
+        return fresh;
+    };
+    auto end_bulk = [&](const char* parent, const std::vector<FreshTable>& fresh) {
+        for (const auto& f : fresh)
+            db.exec("select warehouse.end_bulk_load($1::regclass, $2::date, $3::date)", {parent, f.month, ctx.date()});
+    };
+    long long streamed = 0;
+    // one fact table: the day's rows from `sql_file` on the reader, each written by write_row into the
+    // destination of its order's month; returns the rows loaded
+    using RowWriter = std::function<void(const std::vector<std::string_view>&, const OrderDate&, const Customer&,
+                                         BinaryRowWriter&)>;
+    auto load_facts = [&](const char* parent, const char* columns, const char* sql_file, size_t order_ts_field,
+                          size_t user_id_field, const RowWriter& write_row) {
+        auto t0 = std::chrono::steady_clock::now();
+        auto fresh = begin_bulk(parent);
+        long long rows = 0;
+        {
+            FactDestinations out(db, parent, columns, fresh);
+            copy_out_binary(reader, "copy (" + read_sql_file(sql_file) + ") to stdout",
+                            [&](const std::vector<std::string_view>& f) {
+                                if ((++streamed & 0xFFFF) == 0) ctx.check_interrupted();
+                                const OrderDate when(read_int8(f[order_ts_field]) + postgres_epoch_micros);
+                                write_row(f, when, customer_of(f[user_id_field]), out.for_month(when.month));
+                            });
+            rows = out.finish();
+        }
+        end_bulk(parent, fresh);
+        spdlog::debug("{}: {} rows in {:.2f} s ({} bulk month(s) of their own)", parent, with_commas(rows), since(t0),
+                      fresh.size());
         return rows;
     };
-    ctx.counts.rows_written = load_table({"warehouse.fact_orders", fact_orders_columns, select_fact_orders});
-    long long lines = load_table({"warehouse.fact_order_lines", fact_lines_columns, select_fact_lines});
-    long long dates = db.exec(queue_dates, date).affected();
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    auto timestamp = [](std::string_view field) { return read_int8(field) + postgres_epoch_micros; };
+
+    ctx.counts.rows_written = load_facts(
+        "warehouse.fact_orders", fact_orders_columns, "warehouse/fact_orders_day_orders.sql", 2, 1,
+        [&](const std::vector<std::string_view>& f, const OrderDate& when, const Customer& c, BinaryRowWriter& w) {
+            w.text(f[0]).date(when.day).int4(when.date_key).timestamp(timestamp(f[2])).timestamp(timestamp(f[3]));
+            write_key(w, version_at(c.versions, read_int8(f[2])));
+            w.text(c.user_key).text(f[4]).boolean(is_cancelled_or_refunded(f[4]));
+            w.text(f[5]).text(f[6]).text(f[7]).cents(read_int8(f[8])).cents(read_int8(f[9]));
+            w.int4(static_cast<int32_t>(read_int8(f[10]))).int4(static_cast<int32_t>(read_int8(f[11]))).text(f[12]);
+            if (f[13].data())
+                w.text(f[13]);
+            else
+                w.null();
+            w.date(load_day).end_row();
+        });
+    long long lines = load_facts(
+        "warehouse.fact_order_lines", fact_lines_columns, "warehouse/fact_orders_day_lines.sql", 3, 2,
+        [&](const std::vector<std::string_view>& f, const OrderDate& when, const Customer& c, BinaryRowWriter& w) {
+            const int64_t order_ts = read_int8(f[3]);
+            w.text(f[0]).int4(static_cast<int32_t>(read_int8(f[1]))).date(when.day).int4(when.date_key);
+            w.timestamp(timestamp(f[3]));
+            auto p = products.find(std::string(f[5]));
+            write_key(w, p == products.end() ? nullptr : version_at(p->second, order_ts));
+            w.text(f[5]);
+            write_key(w, version_at(c.versions, order_ts));
+            w.text(c.user_key).text(f[4]).boolean(is_cancelled_or_refunded(f[4]));
+            w.int4(static_cast<int32_t>(read_int8(f[6]))).cents(read_int8(f[7])).cents(read_int8(f[8]));
+            w.cents(read_int8(f[9])).date(load_day).end_row();
+        });
+
+    long long dates = db.exec(read_sql_file("warehouse/fact_orders_queue_dates.sql"), date).affected();
+    double secs = since(started);
     spdlog::info("loaded {} orders and {} order lines into the facts in {:.2f} s ({}); {} inferred member(s); "
                  "{} order date(s) queued",
                  with_commas(ctx.counts.rows_written), with_commas(lines), secs, rate(ctx.counts.rows_written, secs),

@@ -169,6 +169,38 @@ TEST_F(OrdersTest, LatestStateWinsAndRerunsChangeNothing) {
     EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue where business_date = '2025-12-13'"), 2);
 }
 
+// The fact loader keys orders in memory: each fact takes the customer and product version with the latest
+// valid_from <= order_ts (the rule of customer_key_at/product_key_at), an unknown product an inferred member,
+// and the users' keys come from private.user_keys, which must agree with private.user_key (erased ids too).
+TEST_F(OrdersTest, FactKeysAreTheVersionsValidAtOrderTime) {
+    EXPECT_EQ(count("select count(*) from private.user_keys(array['U1', 'erased:abc', '', 'U2']::text[]) k "
+                    "where k.user_key = private.user_key(k.user_id)"),
+              3);
+    db().exec("insert into warehouse.dim_customer (user_key, segment, valid_from, valid_to, is_current) values "
+              "(private.user_key('U1'), 'old', '-infinity', '2025-12-13T09:00:00Z', false), "
+              "(private.user_key('U1'), 'new', '2025-12-13T09:00:00Z', 'infinity', true)");
+    db().exec("insert into warehouse.dim_product (product_id, category, valid_from, valid_to, is_current) values "
+              "('P1', 'old', '-infinity', '2025-12-13T10:00:00Z', false), "
+              "('P1', 'new', '2025-12-13T10:00:00Z', 'infinity', true)");
+    const std::string two_products =
+        R"([{"product_id":"P1","quantity":1,"unit_price":10.00,"discount":0},{"product_id":"P9","quantity":1,"unit_price":5.00,"discount":0}])";
+    write_day("2025-12-13", "part-1.json",
+              order_json("ORD-1", "2025-12-13T09:15:02Z", "placed", two_products, "2025-12-13T09:15:02Z") + "\n" +
+                  order_json("ORD-2", "2025-12-13T08:15:02Z", "placed", two_products, "2025-12-13T08:15:02Z") + "\n" +
+                  order_json("ORD-3", "2025-12-13T11:00:00Z", "placed", two_products, "2025-12-13T11:00:00Z") + "\n");
+    run_chain("2025-12-13");
+    EXPECT_EQ(dump("select f.order_id, c.segment, f.user_key = private.user_key('U1'), f.date_key, f.order_date::text "
+                   "from warehouse.fact_orders f left join warehouse.dim_customer c using (customer_key)"),
+              dump("select * from (values ('ORD-1', 'new', true, 20251213, '2025-12-13'), "
+                   "('ORD-2', 'old', true, 20251213, '2025-12-13'), ('ORD-3', 'new', true, 20251213, '2025-12-13')) v"));
+    EXPECT_EQ(dump("select f.order_id, f.line_number, p.category, p.is_inferred, c.segment "
+                   "from warehouse.fact_order_lines f left join warehouse.dim_product p using (product_key) "
+                   "left join warehouse.dim_customer c using (customer_key)"),
+              dump("select * from (values ('ORD-1', 1, 'old', false, 'new'), ('ORD-1', 2, 'Unknown', true, 'new'), "
+                   "('ORD-2', 1, 'old', false, 'old'), ('ORD-2', 2, 'Unknown', true, 'old'), "
+                   "('ORD-3', 1, 'new', false, 'new'), ('ORD-3', 2, 'Unknown', true, 'new')) v"));
+}
+
 // Shipping city and postal code live apart (private.order_shipping) and follow the order's latest state: new
 // orders (ids past every known one) are inserted plainly, known ones merged, and a shipping row that outlived
 // its staging row (staging rebuilt from raw) is overwritten, not duplicated.
