@@ -249,18 +249,6 @@ long long CopySpool::load(Connection& conn, const std::string& copy_sql) {
     return copy.finish();
 }
 
-long long relay_copy(Connection& from, const std::string& copy_out_sql, Connection& to, const std::string& copy_in_sql,
-                     const std::function<void()>& every_64k_rows, bool freeze) {
-    CopyIn in(to, copy_in_sql + (freeze ? " with (format binary, freeze)" : " with (format binary)"));
-    long long messages = 0;  // one per row, plus the trailer
-    from.copy_out_messages(copy_out_sql + " with (format binary)", [&](std::string_view message) {
-        in.bytes(message);
-        if ((++messages & 0xFFFF) == 0) every_64k_rows();
-    });
-    return in.finish();
-}
-
-
 // ---------------------------------------------------------------- binary COPY out
 
 namespace {

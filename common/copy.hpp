@@ -1,5 +1,5 @@
 // COPY rows: text format streamed to the server (CopyIn) or spooled to a temporary file (CopySpool) when the
-// connection is busy with another COPY, binary format streamed (BinaryCopyIn, relay_copy). All buffer rows and
+// connection is busy with another COPY, binary format streamed (BinaryCopyIn). All buffer rows and
 // flush in large blocks.
 #pragma once
 
@@ -135,15 +135,6 @@ public:
         return CopyIn::finish();
     }
 };
-
-// Streams `copy (select ...) to stdout with (format binary)` on `from` into `copy ... from stdin with (format
-// binary)` on `to`, byte for byte: the query runs on one server process and the load on another (two cores),
-// no value is printed as text and parsed back, and only `to` writes, so the load stays in its one
-// transaction. The query's column types must be the table columns' exactly (binary formats are per type).
-// `every_64k_rows` runs every 65,536 rows (a task checks for SIGTERM there). Returns the rows loaded.
-// With `freeze`, the load is `with (format binary, freeze)`: for a table created or truncated in this transaction.
-long long relay_copy(Connection& from, const std::string& copy_out_sql, Connection& to, const std::string& copy_in_sql,
-                     const std::function<void()>& every_64k_rows, bool freeze = false);
 
 // Streams `copy (select ...) to stdout with (format binary)` (copy_sql without the WITH clause) on `conn`,
 // calling on_row with each row's fields in the columns' binary formats: text as its bytes, bigint as eight

@@ -59,7 +59,7 @@ public:
     long long scalar_int(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
 
     // Streams COPY ... TO STDOUT, handing over each CopyData message as the server sent it (one row each;
-    // copy_out_binary and relay_copy read them).
+    // copy_out_binary reads them).
     long long copy_out_messages(const std::string& copy_sql, const std::function<void(std::string_view)>& on_message);
 
     // Prefer Transaction below, which cannot be left open on an error path.
