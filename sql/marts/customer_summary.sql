@@ -46,13 +46,32 @@ select * from final;
 
 analyze refresh_customer_changes;
 
-delete from warehouse.mart_customer_days
-where order_date in (select order_date from refresh_order_dates);
+-- only the rows that changed are written: a queued date of an earlier load (an update of one of its orders)
+-- keeps almost all of its rows, and deleting and inserting them again cost what the history of queued dates
+-- costs (on the growth run: every date, every night)
+delete from warehouse.mart_customer_days d
+where d.order_date in (select order_date from refresh_order_dates)
+  and not exists (
+      select 1
+      from refresh_order_groups g
+      where g.order_date = d.order_date
+        and g.user_key = d.user_key
+        and not g.is_cancelled_or_refunded
+        and g.orders = d.orders
+        and g.revenue = d.revenue
+  );
 
 insert into warehouse.mart_customer_days (order_date, user_key, orders, revenue)
 select g.order_date, g.user_key, g.orders, g.revenue
 from refresh_order_groups g
-where not g.is_cancelled_or_refunded;
+where not g.is_cancelled_or_refunded
+  and not exists (
+      select 1
+      from warehouse.mart_customer_days d
+      where d.order_date in (select order_date from refresh_order_dates)
+        and d.order_date = g.order_date
+        and d.user_key = g.user_key
+  );
 
 with
 
