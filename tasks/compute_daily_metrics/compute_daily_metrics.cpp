@@ -25,17 +25,26 @@ const std::vector<MartFile>& mart_files() {
 
 namespace {
 
-// Streams the queued dates' events (event_rows.sql) and writes what the event marts count into two temporary
+// Streams each queued date's events (event_rows.sql) and writes what the event marts count into two temporary
 // tables: per date and type the events and distinct known users, per date the sessions by their set of types.
 void count_events(TaskContext& ctx, const std::string& event_rows_sql) {
     Connection& db = *ctx.db;
+    if (event_rows_sql.find("$1") == std::string::npos) throw UsageError("event_rows.sql: no $1 for the event date");
     EventCounts counts;
-    const long long events = copy_out_binary(db, "copy (" + event_rows_sql + ") to stdout",
-                                             [&](const std::vector<std::string_view>& cols) {
-        if (cols.size() != 4) throw RetryableError("event_rows.sql: expected 4 columns, got " + std::to_string(cols.size()));
-        counts.add(cols[0], cols[1], cols[2], cols[3]);
-    });
-    ctx.check_interrupted();
+    long long events = 0;
+    const Result dates = db.exec("select event_date::text from refresh_event_dates order by event_date");
+    for (int i = 0; i < dates.rows(); ++i) {
+        const std::string date = dates.text(i, 0);
+        std::string sql = event_rows_sql;
+        const std::string literal = db.quote_literal(date);
+        for (size_t at = sql.find("$1"); at != std::string::npos; at = sql.find("$1", at + literal.size()))
+            sql.replace(at, 2, literal);
+        events += copy_out_binary(db, "copy (" + sql + ") to stdout", [&](const std::vector<std::string_view>& cols) {
+            if (cols.size() != 3) throw RetryableError("event_rows.sql: expected 3 columns, got " + std::to_string(cols.size()));
+            counts.add(date, cols[0], cols[1], cols[2]);
+        });
+        ctx.check_interrupted();
+    }
     db.exec(
         "create temporary table refresh_event_types (event_date date not null, event_type text not null, "
         "events integer not null, users integer not null) on commit drop;"
