@@ -8,51 +8,65 @@
 -- The r/f/m scores (ntile(5) over every customer, ties broken by user_key) and recency (from the as-of date:
 -- the newest load date the warehouse has seen, so any load order gives the same rows) are global, so every
 -- row is ranked and written again: one row per customer, a cost that grows with the customers, not history.
-create temporary table refresh_customer_changes on commit drop as
+-- The (date, customer) counts that changed: a queued date of an earlier load (an update of one of its orders)
+-- keeps almost all of its counts, so only these are aggregated and written (comparing every queued date's
+-- counts cost what the history of queued dates costs: on the growth run, every date, every night).
+create temporary table refresh_customer_day_changes on commit drop as
 with
 
 counted_before as (
-    select d.order_date, d.user_key, -d.orders as orders, -d.revenue as revenue, false as counted_now
+    select d.order_date, d.user_key, d.orders, d.revenue
     from warehouse.mart_customer_days d
     where d.order_date in (select order_date from refresh_order_dates)
 ),
 
 counted_now as (
-    select g.order_date, g.user_key, g.orders, g.revenue, true as counted_now
+    select g.order_date, g.user_key, g.orders, g.revenue
     from refresh_order_groups g
     where not g.is_cancelled_or_refunded
 ),
 
-per_day as (
-    select user_key, order_date, sum(orders) as orders, sum(revenue) as revenue, bool_or(counted_now) as counted_now
-    from (select * from counted_before union all select * from counted_now) changes
-    group by user_key, order_date
-),
-
 final as (
     select
-        user_key,
-        sum(orders) as orders,
-        sum(revenue) as revenue,
-        min(order_date) filter (where counted_now) as first_counted,
-        max(order_date) filter (where counted_now) as last_counted,
-        min(order_date) filter (where not counted_now) as first_dropped,
-        max(order_date) filter (where not counted_now) as last_dropped
-    from per_day
-    group by user_key
+        coalesce(n.order_date, b.order_date) as order_date,
+        coalesce(n.user_key, b.user_key) as user_key,
+        b.orders as orders_before,
+        b.revenue as revenue_before,
+        n.orders as orders_now,
+        n.revenue as revenue_now
+    from counted_before b
+    full join counted_now n on n.order_date = b.order_date and n.user_key = b.user_key
+    where b.orders is distinct from n.orders or b.revenue is distinct from n.revenue
 )
 
 select * from final;
 
+-- per changed customer: what comes on and off, and the dates counted now or no longer counted among the changes
+-- (a date counted before and now, unchanged, is already within the summary's first and last order date)
+create temporary table refresh_customer_changes on commit drop as
+select
+    user_key,
+    sum(coalesce(orders_now, 0) - coalesce(orders_before, 0)) as orders,
+    sum(coalesce(revenue_now, 0) - coalesce(revenue_before, 0)) as revenue,
+    min(order_date) filter (where orders_now is not null) as first_counted,
+    max(order_date) filter (where orders_now is not null) as last_counted,
+    min(order_date) filter (where orders_now is null) as first_dropped,
+    max(order_date) filter (where orders_now is null) as last_dropped
+from refresh_customer_day_changes
+group by user_key;
+
 analyze refresh_customer_changes;
 
-delete from warehouse.mart_customer_days
-where order_date in (select order_date from refresh_order_dates);
+delete from warehouse.mart_customer_days d
+using refresh_customer_day_changes c
+where c.orders_before is not null
+  and d.order_date = c.order_date
+  and d.user_key = c.user_key;
 
 insert into warehouse.mart_customer_days (order_date, user_key, orders, revenue)
-select g.order_date, g.user_key, g.orders, g.revenue
-from refresh_order_groups g
-where not g.is_cancelled_or_refunded;
+select order_date, user_key, orders_now, revenue_now
+from refresh_customer_day_changes
+where orders_now is not null;
 
 with
 

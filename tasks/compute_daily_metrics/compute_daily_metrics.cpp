@@ -1,23 +1,75 @@
-// compute_daily_metrics: queued business dates -> the dates' facts grouped once per fact table -> one
-// set-based SQL file per mart over those groups.
+// compute_daily_metrics: queued business dates -> the dates' facts grouped once per fact table (the events
+// counted in the task from one binary COPY) -> one set-based SQL file per mart over those groups.
 #include "compute_daily_metrics.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 
+#include "common/copy.hpp"
 #include "common/sql_files.hpp"
+#include "common/text_array.hpp"
 #include "common/timeutil.hpp"
+#include "event_counts.hpp"
 
 namespace ecomm {
 
 const std::vector<MartFile>& mart_files() {
+    using K = MartFile::Kind;
     static const std::vector<MartFile> files = {
-        {"refresh_order_groups.sql", false}, {"daily_sales.sql", true},  {"customer_summary.sql", true},
-        {"sales_by_category.sql", true},     {"refresh_event_groups.sql", false}, {"daily_events.sql", true},
-        {"funnel_daily.sql", true},          {"daily_metrics.sql", true}};
+        {"refresh_order_groups.sql", K::input}, {"daily_sales.sql", K::mart},  {"customer_summary.sql", K::mart},
+        {"sales_by_category.sql", K::mart},     {"event_rows.sql", K::event_rows}, {"daily_events.sql", K::mart},
+        {"funnel_daily.sql", K::mart},          {"daily_metrics.sql", K::mart}};
     return files;
 }
+
+namespace {
+
+// Streams each queued date's events (event_rows.sql) and writes what the event marts count into two temporary
+// tables: per date and type the events and distinct known users, per date the sessions by their set of types.
+void count_events(TaskContext& ctx, const std::string& event_rows_sql) {
+    Connection& db = *ctx.db;
+    if (event_rows_sql.find("$1") == std::string::npos) throw UsageError("event_rows.sql: no $1 for the event date");
+    EventCounts counts;
+    long long events = 0;
+    const Result dates = db.exec("select event_date::text from refresh_event_dates order by event_date");
+    for (int i = 0; i < dates.rows(); ++i) {
+        const std::string date = dates.text(i, 0);
+        std::string sql = event_rows_sql;
+        const std::string literal = db.quote_literal(date);
+        for (size_t at = sql.find("$1"); at != std::string::npos; at = sql.find("$1", at + literal.size()))
+            sql.replace(at, 2, literal);
+        events += copy_out_binary(db, "copy (" + sql + ") to stdout", [&](const std::vector<std::string_view>& cols) {
+            if (cols.size() != 3) throw RetryableError("event_rows.sql: expected 3 columns, got " + std::to_string(cols.size()));
+            counts.add(date, cols[0], cols[1], cols[2]);
+        });
+        ctx.check_interrupted();
+    }
+    db.exec(
+        "create temporary table refresh_event_types (event_date date not null, event_type text not null, "
+        "events integer not null, users integer not null) on commit drop;"
+        "create temporary table refresh_session_types (event_date date not null, event_types text[] not null, "
+        "sessions integer not null) on commit drop");
+    {
+        CopyIn out(db, "copy refresh_event_types from stdin");
+        for (const auto& r : counts.type_rows()) out.field(r.date).field(r.type).field(r.events).field(r.users).end_row();
+        out.finish();
+    }
+    {
+        CopyIn out(db, "copy refresh_session_types from stdin");
+        std::string types;
+        for (const auto& r : counts.session_set_rows()) {
+            assign_text_array_literal(types, r.types.begin(), r.types.end(),
+                                      [](const std::string& t) -> std::string_view { return t; });
+            out.field(r.date).field(types).field(r.sessions).end_row();
+        }
+        out.finish();
+    }
+    spdlog::info("counted {} event(s) of the queued dates: {} distinct session(s) and user(s)", events,
+                 counts.distinct_keys());
+}
+
+}  // namespace
 
 std::string read_mart_sql(const std::string& name) { return read_sql_file("marts/" + name); }
 
@@ -54,9 +106,15 @@ void compute_daily_metrics(TaskContext& ctx) {
         const auto t0 = std::chrono::steady_clock::now();
         // A mart file ends with its insert (or update): the result is that last statement's row count. An
         // input file fills a temporary table and analyzes it: no mart row is written.
+        if (file->kind == MartFile::Kind::event_rows) {
+            count_events(ctx, sql);
+            spdlog::info("{}: counted in {:.2f} s", file->name,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            continue;
+        }
         const long long rows = db.exec(sql).affected();
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (file->is_mart) {
+        if (file->kind == MartFile::Kind::mart) {
             spdlog::info("{}: {} row(s) written in {:.2f} s", file->name, rows, secs);
             ctx.counts.rows_written += rows;
         } else {

@@ -10,11 +10,13 @@
 namespace ecomm {
 
 // A file of sql/marts: an input (it groups the queued dates' rows of one fact table into a temporary table
-// the marts after it read) or a mart (it replaces its rows for the dates in the temporary tables
-// refresh_load, refresh_order_dates and refresh_event_dates).
+// the marts after it read), the events' rows (a query the task streams and counts itself into the temporary
+// tables refresh_event_types and refresh_session_types) or a mart (it replaces its rows for the dates in the
+// temporary tables refresh_load, refresh_order_dates and refresh_event_dates).
 struct MartFile {
+    enum class Kind { input, event_rows, mart };
     std::string name;
-    bool is_mart;
+    Kind kind;
 };
 
 // The files in the order they run: each fact table's input before the marts that read it.
