@@ -16,7 +16,7 @@ bool needs_product(std::string_view t) { return t == "product_view" || t == "add
 
 namespace {
 
-EventProblem problem(Reason r, std::string_view what, Column c, std::string_view value = {}) {
+RecordProblem problem(Reason r, std::string_view what, Column c, std::string_view value = {}) {
     std::string d(what);
     d += " \"";
     d += column_names[c];
@@ -31,13 +31,13 @@ EventProblem problem(Reason r, std::string_view what, Column c, std::string_view
 
 }  // namespace
 
-std::optional<EventProblem> check_event(const std::array<std::string_view, column_count>& f, int64_t load_day,
+std::optional<RecordProblem> check_event(const std::array<std::string_view, column_count>& f, int64_t load_day,
                                         int64_t& ts) {
     for (Column c : required_columns)
         if (f[c].empty()) return problem(Reason::missing_field, "missing field", c);
     const bool known_type = is_event_type(f[event_type]);
     if (known_type && needs_product(f[event_type]) && f[product_id].empty())
-        return EventProblem{Reason::missing_field,
+        return RecordProblem{Reason::missing_field,
                             "missing field \"product_id\" (required for " + std::string(f[event_type]) + ")"};
     if (!known_type) return problem(Reason::invalid_value, "unknown value of", event_type, f[event_type]);
     if (!f[device].empty() && !is_device(f[device]))

@@ -18,14 +18,9 @@ bool is_device(std::string_view v);
 // product_view, add_to_cart and remove_from_cart name the product they are about.
 bool needs_product(std::string_view event_type);
 
-struct EventProblem {
-    Reason reason;
-    std::string detail;
-};
-
 // Checks one event's field texts (null and empty alike: absent) in the contract's order: missing_field,
 // invalid_value, future_timestamp. On success sets event_ts_micros (UTC) and returns nullopt.
-std::optional<EventProblem> check_event(const std::array<std::string_view, column_count>& fields, int64_t load_day,
+std::optional<RecordProblem> check_event(const std::array<std::string_view, column_count>& fields, int64_t load_day,
                                         int64_t& event_ts_micros);
 
 }  // namespace ecomm::events

@@ -172,7 +172,7 @@ void transform_events(TaskContext& ctx) {
         }
         const long long line_no = read_int8(cols[1]);
         const std::string_view record = cols[record_col];
-        std::optional<events::EventProblem> problem;
+        std::optional<RecordProblem> problem;
         if (file) {
             if (file->splitter.split(record, error)) {
                 for (size_t c = 0; c < events::column_count; ++c) {
@@ -180,7 +180,7 @@ void transform_events(TaskContext& ctx) {
                     fields[c] = v ? std::string_view(v) : std::string_view();
                 }
             } else {  // landed by hand: the extract lands only well-formed rows
-                problem = events::EventProblem{Reason::malformed, error};
+                problem = RecordProblem{Reason::malformed, error};
             }
         } else {
             for (size_t c = 0; c < events::column_count; ++c) fields[c] = cols[first_field + c];  // null: empty

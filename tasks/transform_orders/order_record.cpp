@@ -159,10 +159,10 @@ struct Slots {
 
 }  // namespace
 
-std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_view json, size_t capacity,
+std::optional<RecordProblem> parse_order(ondemand::parser& parser, std::string_view json, size_t capacity,
                                         int64_t load_day, Order& out) {
     auto malformed = [](simdjson::error_code e) {
-        return OrderProblem{Reason::malformed, std::string("not valid JSON: ") + simdjson::error_message(e)};
+        return RecordProblem{Reason::malformed, std::string("not valid JSON: ") + simdjson::error_message(e)};
     };
     Slots s;
     thread_local std::vector<ItemSlots> items;
@@ -171,7 +171,7 @@ std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_vi
     ondemand::document doc;
     if (auto e = parser.iterate(json.data(), json.size(), capacity).get(doc)) return malformed(e);
     ondemand::object obj;
-    if (doc.get_object().get(obj) != simdjson::SUCCESS) return OrderProblem{Reason::malformed, "record is not a JSON object"};
+    if (doc.get_object().get(obj) != simdjson::SUCCESS) return RecordProblem{Reason::malformed, "record is not a JSON object"};
 
     for (auto field_result : obj) {
         ondemand::field field;
@@ -295,11 +295,11 @@ std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_vi
                                   std::pair{&s.postal_code, "shipping.postal_code"}})
             if (slot->state == State::wrong_type) f.bad("invalid value for \"" + std::string(name) + "\": expected a string");
     }
-    if (!f.missing.empty()) return OrderProblem{Reason::missing_field, f.missing};
+    if (!f.missing.empty()) return RecordProblem{Reason::missing_field, f.missing};
 
     // Second: currency.
     if (currency_ok && s.currency.value != "USD")
-        return OrderProblem{Reason::unsupported_currency,
+        return RecordProblem{Reason::unsupported_currency,
                             "unsupported currency \"" + std::string(s.currency.value) + "\" (only USD is accepted)"};
 
     // Third: values.
@@ -371,15 +371,15 @@ std::optional<OrderProblem> parse_order(ondemand::parser& parser, std::string_vi
     auto c = s.country.value;
     if (s.country.state == State::ok && !(c.size() == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z'))
         invalid("shipping.country", c, "is not two upper-case letters");
-    if (!f.invalid.empty()) return OrderProblem{Reason::invalid_value, f.invalid};
+    if (!f.invalid.empty()) return RecordProblem{Reason::invalid_value, f.invalid};
 
     // Fourth: business timestamps not in the future of the load date.
     if (is_future(*order_ts, load_day))
-        return OrderProblem{Reason::future_timestamp, "order_ts " + std::string(s.order_ts.value) +
+        return RecordProblem{Reason::future_timestamp, "order_ts " + std::string(s.order_ts.value) +
                                                           " is after the end of load date " + format_date(load_day) +
                                                           " plus one hour"};
     if (is_future(*updated_at, load_day))
-        return OrderProblem{Reason::future_timestamp, "updated_at " + std::string(s.updated_at.value) +
+        return RecordProblem{Reason::future_timestamp, "updated_at " + std::string(s.updated_at.value) +
                                                           " is after the end of load date " + format_date(load_day) +
                                                           " plus one hour"};
 

@@ -33,15 +33,10 @@ struct Order {
     long long units() const;
 };
 
-struct OrderProblem {
-    Reason reason;
-    std::string detail;
-};
-
 // Parses `json` (with SIMDJSON_PADDING readable bytes after it) into `out`, checking the contract's rules in
 // its order: malformed, missing_field, unsupported_currency, invalid_value, future_timestamp (against
 // `load_day`). Returns the first rule broken, or nullopt when the order is valid.
-std::optional<OrderProblem> parse_order(simdjson::ondemand::parser& parser, std::string_view json, size_t capacity,
+std::optional<RecordProblem> parse_order(simdjson::ondemand::parser& parser, std::string_view json, size_t capacity,
                                         int64_t load_day, Order& out);
 
 }  // namespace ecomm
