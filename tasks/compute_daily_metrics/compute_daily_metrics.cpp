@@ -29,17 +29,13 @@ namespace {
 // tables: per date and type the events and distinct known users, per date the sessions by their set of types.
 void count_events(TaskContext& ctx, const std::string& event_rows_sql) {
     Connection& db = *ctx.db;
-    if (event_rows_sql.find("$1") == std::string::npos) throw UsageError("event_rows.sql: no $1 for the event date");
     EventCounts counts;
     long long events = 0;
     const Result dates = db.exec("select event_date::text from refresh_event_dates order by event_date");
     for (int i = 0; i < dates.rows(); ++i) {
         const std::string date = dates.text(i, 0);
-        std::string sql = event_rows_sql;
-        const std::string literal = db.quote_literal(date);
-        for (size_t at = sql.find("$1"); at != std::string::npos; at = sql.find("$1", at + literal.size()))
-            sql.replace(at, 2, literal);
-        events += copy_out_binary(db, "copy (" + sql + ") to stdout", [&](const std::vector<std::string_view>& cols) {
+        const std::string copy = copy_query_with(db, event_rows_sql, date, "marts/event_rows.sql");
+        events += copy_out_binary(db, copy, [&](const std::vector<std::string_view>& cols) {
             if (cols.size() != 3) throw RetryableError("event_rows.sql: expected 3 columns, got " + std::to_string(cols.size()));
             counts.add(date, cols[0], cols[1], cols[2]);
         });

@@ -189,7 +189,6 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     Connection reader(ctx.options.dsn, ctx.task + "_reader");
     reader.exec("set work_mem = '256MB'");  // the day's hash joins in memory
     reader.exec("set jit = off");           // compiling costs more than it saves on these short queries
-    reader.exec("select set_config('ecomm.load_date', $1, false)", date);
     reader.exec(read_sql_file("warehouse/fact_orders_day_users.sql"), date);
     long long inferred = reader.scalar_int(read_sql_file("warehouse/fact_orders_inferred_members.sql"), date);
 
@@ -202,7 +201,8 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
                         if (f[2].data()) c.versions.push_back({read_int8(f[2]), read_int8(f[3])});
                     });
     std::unordered_map<std::string, Versions> products;  // by product_id: the day's products
-    copy_out_binary(reader, "copy (" + read_sql_file("warehouse/fact_orders_product_versions.sql") + ") to stdout",
+    const std::string product_versions = "warehouse/fact_orders_product_versions.sql";
+    copy_out_binary(reader, copy_query_with(reader, read_sql_file(product_versions), ctx.date(), product_versions),
                     [&](const std::vector<std::string_view>& f) {
                         products[std::string(f[0])].push_back({read_int8(f[1]), read_int8(f[2])});
                     });
@@ -247,7 +247,7 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
         long long rows = 0;
         {
             FactDestinations out(db, parent, columns, fresh);
-            copy_out_binary(reader, "copy (" + read_sql_file(sql_file) + ") to stdout",
+            copy_out_binary(reader, copy_query_with(reader, read_sql_file(sql_file), ctx.date(), sql_file),
                             [&](const std::vector<std::string_view>& f) {
                                 if ((++streamed & 0xFFFF) == 0) ctx.check_interrupted();
                                 const OrderDate when(read_int8(f[order_ts_field]) + postgres_epoch_micros);

@@ -158,10 +158,11 @@ void transform_events(TaskContext& ctx) {
     EncodedFields encoded;
     StringSet users;  // the day's distinct user ids
     long long bad_rows = 0, valid = 0;
-    const std::string read_sql =
-        "copy (select source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
-        "page_url, device, country, record from raw.events where load_date = " +
-        db.quote_literal(ctx.date()) + ") to stdout";
+    const std::string read_sql = copy_query_with(
+        db,
+        "select source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
+        "page_url, device, country, record from raw.events where load_date = $1",
+        ctx.date(), "transform_events' read of raw.events");
     ctx.counts.rows_read = copy_out_binary(reader, read_sql, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != record_col + 1) throw RetryableError("raw.events row with an unexpected column count");
         if (cols[0] != source) {  // rows come file by file: one lookup per file, not per row

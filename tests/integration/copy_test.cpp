@@ -1,6 +1,7 @@
 // The binary COPY writer against a real server: every value must read back exactly as its text form would
 // load (money to the cent, timestamps to the microsecond), whether streamed or spooled.
 #include "common/copy.hpp"
+#include "common/errors.hpp"
 #include "common/timeutil.hpp"
 #include "harness.hpp"
 
@@ -97,6 +98,20 @@ TEST_F(CopyTest, BinaryRowsSpooledReadBackExactly) {
     rows.end();
     EXPECT_EQ(spool.load(db(), "copy binary_values from stdin with (format binary)"), 13);
     expect_values_loaded();
+}
+
+// A COPY takes no bind parameters: every $1 of the query becomes the value as a quoted literal, so a value with a
+// quote in it is data, not SQL, and a query without $1 is refused by name rather than run unfiltered.
+TEST_F(CopyTest, QueryWithAValuePutsItInAsALiteralEverywhere) {
+    const std::string value = "2026-12-01' or 'x";
+    std::vector<std::string> got;
+    const long long rows = copy_out_binary(db(), copy_query_with(db(), "select $1::text, $1::text || '!'", value, "test"),
+                                           [&](const std::vector<std::string_view>& f) {
+                                               for (auto field : f) got.emplace_back(field);
+                                           });
+    EXPECT_EQ(rows, 1);
+    EXPECT_EQ(got, (std::vector<std::string>{value, value + "!"}));
+    EXPECT_THROW(copy_query_with(db(), "select 1", value, "some.sql"), UsageError);
 }
 
 }  // namespace ecomm::testing
