@@ -105,10 +105,10 @@ TEST_F(CopyTest, BinaryRowsSpooledReadBackExactly) {
 TEST_F(CopyTest, QueryWithAValuePutsItInAsALiteralEverywhere) {
     const std::string value = "2026-12-01' or 'x";
     std::vector<std::string> got;
-    const long long rows = copy_out_binary(db(), copy_query_with(db(), "select $1::text, $1::text || '!'", value, "test"),
-                                           [&](const std::vector<std::string_view>& f) {
-                                               for (auto field : f) got.emplace_back(field);
-                                           });
+    const std::string copy = copy_query_with(db(), "select $1::text, $1::text || '!'", value, "test");
+    const long long rows = copy_out_binary(db(), copy, [&](const std::vector<std::string_view>& f) {
+        for (auto field : f) got.emplace_back(field);
+    });
     EXPECT_EQ(rows, 1);
     EXPECT_EQ(got, (std::vector<std::string>{value, value + "!"}));
     EXPECT_THROW(copy_query_with(db(), "select 1", value, "some.sql"), UsageError);
