@@ -266,15 +266,6 @@ int64_t read_int8(std::string_view field) {
     return static_cast<int64_t>(uint64_t{read_be32(field.data())} << 32 | read_be32(field.data() + 4));
 }
 
-std::string copy_query_with(const Connection& conn, std::string query, std::string_view value, std::string_view what) {
-    if (query.find("$1") == std::string::npos)
-        throw UsageError(std::string(what) + ": no $1 for the value the COPY takes");
-    const std::string literal = conn.quote_literal(value);
-    for (size_t at = query.find("$1"); at != std::string::npos; at = query.find("$1", at + literal.size()))
-        query.replace(at, 2, literal);
-    return "copy (" + query + ") to stdout";
-}
-
 long long copy_out_binary(Connection& conn, const std::string& copy_sql,
                           const std::function<void(const std::vector<std::string_view>&)>& on_row) {
     static constexpr std::string_view signature("PGCOPY\n\377\r\n\0", 11);

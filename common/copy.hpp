@@ -145,10 +145,4 @@ long long copy_out_binary(Connection& conn, const std::string& copy_sql,
 // A bigint field of copy_out_binary.
 int64_t read_int8(std::string_view field);
 
-// `copy (<query>) to stdout` for copy_out_binary, with every `$1` of the query replaced by `value` quoted as a
-// literal. A COPY takes no bind parameters, so this is how a date reaches a COPY: the query keeps the `$1` it
-// would have as a prepared statement, and the planner prunes partitions by the literal as by any constant.
-// Throws UsageError naming `what` (the query's file) when the query has no `$1`.
-std::string copy_query_with(const Connection& conn, std::string query, std::string_view value, std::string_view what);
-
 }  // namespace ecomm

@@ -6,14 +6,16 @@
 #include <vector>
 
 #include "common/copy.hpp"
+#include "common/sql_names.hpp"
 
 namespace ecomm {
 
 long long for_each_raw_record(Connection& conn, const std::string& feed, const std::string& load_date,
                               const std::function<void(const RawRecord&)>& on_record) {
     RawRecord r;
-    const std::string sql = "copy (select source_file, line_no, record from raw." + conn.quote_identifier(feed) +
-                            " where load_date = " + conn.quote_literal(load_date) + "::date) to stdout";
+    const std::string query =
+        "select source_file, line_no, record from raw." + conn.quote_identifier(feed) + " where load_date = $1::date";
+    const std::string sql = copy_query_with(conn, query, load_date, "the raw records of " + feed);
     return copy_out_binary(conn, sql, [&](const std::vector<std::string_view>& fields) {
         r.source_file.assign(fields[0]);
         r.line_no = read_int8(fields[1]);

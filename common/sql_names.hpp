@@ -1,5 +1,5 @@
-// Splicing names into a statement read from sql/: the one place SQL text is built from strings, and only for
-// identifiers (a generic engine such as common/scd2 runs one statement over several tables).
+// Splicing into a statement read from sql/: the one place SQL text is built from strings, for identifiers (a
+// generic engine such as common/scd2 runs one statement over several tables) and for the value of a COPY.
 #pragma once
 
 #include <string>
@@ -17,5 +17,11 @@ std::string quoted_name(const Connection& db, std::string_view dotted);
 // Each "{{placeholder}}" of sql replaced by its text (names quoted by quoted_name, or lists of them). Throws
 // UsageError naming the placeholder when the statement holds one it was not given.
 std::string splice_names(std::string sql, const std::vector<std::pair<std::string, std::string>>& names);
+
+// `copy (<query>) to stdout` for copy_out_binary, with every `$1` of the query replaced by `value` quoted as a
+// literal. A COPY takes no bind parameters, so this is how a date reaches a COPY: the query keeps the `$1` it
+// would have as a prepared statement, and the planner prunes partitions by the literal as by any constant.
+// Throws UsageError naming `what` (the query's file) when the query has no `$1`.
+std::string copy_query_with(const Connection& conn, std::string query, std::string_view value, std::string_view what);
 
 }  // namespace ecomm

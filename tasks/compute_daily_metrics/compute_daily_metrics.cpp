@@ -7,6 +7,7 @@
 #include <chrono>
 
 #include "common/copy.hpp"
+#include "common/sql_names.hpp"
 #include "common/sql_files.hpp"
 #include "common/text_array.hpp"
 #include "common/timeutil.hpp"

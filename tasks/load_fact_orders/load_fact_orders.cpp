@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "common/copy.hpp"
+#include "common/sql_names.hpp"
 #include "common/errors.hpp"
 #include "common/logging.hpp"
 #include "common/sql_files.hpp"

@@ -16,6 +16,7 @@
 
 #include "common/erasure.hpp"
 #include "common/copy.hpp"
+#include "common/sql_names.hpp"
 #include "common/events_csv.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"

@@ -1,6 +1,7 @@
 // The binary COPY writer against a real server: every value must read back exactly as its text form would
 // load (money to the cent, timestamps to the microsecond), whether streamed or spooled.
 #include "common/copy.hpp"
+#include "common/sql_names.hpp"
 #include "common/errors.hpp"
 #include "common/timeutil.hpp"
 #include "harness.hpp"
