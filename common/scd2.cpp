@@ -73,7 +73,9 @@ Scd2Outcome reconcile_scd2(Connection& db, const Scd2Dimension& d, const std::st
     if (auto since = db.scalar("select min(since) from dim_changed")) {
         db.exec_script(statement("scd2_ranges.sql"));
         for (const auto& f : d.facts) {
-            long long moved = db.scalar_int(fact_statement("scd2_repoint.sql", f), {load_date, f.subject, *since});
+            const std::string queue_dates = mart_attributes.empty() ? "false" : "true";
+            long long moved = db.scalar_int(fact_statement("scd2_repoint.sql", f),
+                                            {load_date, f.subject, *since, queue_dates});
             spdlog::info("re-pointed {} rows of {}.{} (facts from {} on)", with_commas(moved), f.table, f.key,
                          *since);
             out.facts_repointed += moved;

@@ -26,8 +26,9 @@ struct Scd2Dimension {
     std::string natural_id;               // product_id
     std::vector<std::string> attributes;  // every other column but valid_from, valid_to, is_current, is_inferred
     // The attributes a mart groups facts by (sql/marts/): a version whose value of one of them changes in place
-    // has its facts' dates queued for refresh. The others (a name, a price) change no mart row, and finding
-    // a version's facts reads the fact tables whole, so they are not looked for.
+    // has its facts' dates queued for refresh, as have the facts re-pointed to another version. The others (a
+    // name, a price) change no mart row, and finding a version's facts reads the fact tables whole, so they
+    // are not looked for. Empty: no mart reads the dimension, and its loads queue nothing.
     std::vector<std::string> mart_attributes;
     std::string lock;                     // the advisory lock shared with ensure_inferred_*
     std::string scope_sql;                // sql/ file: fills dim_scope (id) with the members to reconcile

@@ -1,6 +1,10 @@
 -- Facts of changed members move, by their current key (not every fact table carries the natural id), to the
--- version holding their timestamp; their business dates are queued. $3 is the earliest moved start: no fact
--- before it changes version, and the business date (the UTC day of the timestamp) bound prunes partitions.
+-- version holding their timestamp. $3 is the earliest moved start: no fact before it changes version, and the
+-- business date (the UTC day of the timestamp) bound prunes partitions. $4 says whether a mart groups these
+-- facts by an attribute of the version they point at (Scd2Dimension::mart_attributes): only then do their
+-- business dates go to the refresh queue. A key no mart reads changes no mart row, and a member completed
+-- late (a customer's first change record after months of orders) would otherwise queue every date it ever
+-- ordered on, so that compute_daily_metrics re-read the whole history every night.
 with
 
 moved as (
@@ -21,6 +25,7 @@ queued as (
     insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
     select distinct $1::date, $2, business_date
     from moved
+    where $4::boolean
     on conflict do nothing
 )
 

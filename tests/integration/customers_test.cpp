@@ -184,6 +184,8 @@ TEST_F(CustomersTest, InferredCustomerIsCompletedKeepingItsKeyAndFactsFollowVers
     EXPECT_EQ(count("select count(*) from warehouse.dim_customer where is_inferred"), 0);
     EXPECT_EQ(scalar("select d.segment from warehouse.fact_orders f join warehouse.dim_customer d using (customer_key)"),
               "premium");
+    // the fact moved to another version, but no mart reads a customer's version: no order date is queued
+    EXPECT_EQ(count("select count(*) from warehouse.mart_refresh_queue"), 0);
 }
 
 TEST_F(CustomersTest, NoDropSkipsExtractAndTransformButTheDimensionLoadRuns) {
