@@ -8,6 +8,13 @@ orders as (
     select f.order_date, f.user_key, f.is_cancelled_or_refunded, f.revenue, f.units
     from warehouse.fact_orders f
     where f.order_date in (select order_date from refresh_order_dates)
+      -- the same dates as a range, which the planner can use: fact_orders' month partitions are split by load,
+      -- and each load's BRIN on order_date then skips the loads that hold none of the dates. Without it the
+      -- semi-join read every load's facts, a cost that grew night after night (2.1 s against 0.8 s for six
+      -- dates after twelve nights of 100,000 orders). Dates far apart (a late correction) widen the range:
+      -- the read costs more, the result is the same.
+      and f.order_date between (select min(order_date) from refresh_order_dates)
+                           and (select max(order_date) from refresh_order_dates)
 ),
 
 final as (

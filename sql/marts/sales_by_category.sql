@@ -3,7 +3,8 @@
 -- that has since been completed by load_dim_product (warehouse.mart_inferred_products): delete, then insert.
 -- Lines of orders not cancelled or refunded, by the category of the product version the line points at
 -- (the version valid at order_ts, chosen by load_fact_orders); 'Unknown' when the product was never seen
--- in a catalogue (no key, an inferred member, or no category).
+-- in a catalogue (no key, an inferred member, or no category). The reads of the facts bound the dates as a range
+-- too, so that each load's BRIN on order_date skips the loads holding none of them (refresh_order_groups.sql).
 create temporary table refresh_category_dates on commit drop as
 select order_date from refresh_order_dates
 union
@@ -21,6 +22,8 @@ select distinct l.order_date, l.product_key
 from warehouse.fact_order_lines l
 join warehouse.dim_product p on p.product_key = l.product_key
 where l.order_date in (select order_date from refresh_category_dates)
+  and l.order_date between (select min(order_date) from refresh_category_dates)
+                       and (select max(order_date) from refresh_category_dates)
   and not l.is_cancelled_or_refunded
   and p.is_inferred;
 
@@ -34,6 +37,8 @@ lines as (
     select l.order_date, l.order_id, l.product_key, l.quantity, l.revenue
     from warehouse.fact_order_lines l
     where l.order_date in (select order_date from refresh_category_dates)
+      and l.order_date between (select min(order_date) from refresh_category_dates)
+                           and (select max(order_date) from refresh_category_dates)
       and not l.is_cancelled_or_refunded
 ),
 
