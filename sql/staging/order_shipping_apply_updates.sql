@@ -1,11 +1,11 @@
 -- Overwrites the shipping rows of orders whose state this load set and that already had one, by key probes
--- (see orders_apply_updates.sql: a hash join would read every shipping row ever loaded).
+-- in key order (see orders_apply_updates.sql: a hash join would read every shipping row ever loaded).
 set local enable_hashjoin = off;
 set local enable_mergejoin = off;
 
 update private.order_shipping p set
     city = u.city, postal_code = u.postal_code
-from tmp_shipping_updates u
+from (select * from tmp_shipping_updates order by order_id) u
 where u.order_id = p.order_id;
 
 reset enable_hashjoin;

@@ -87,9 +87,10 @@ using StringSet = std::unordered_set<std::string, ViewHash, std::equal_to<>>;
 template <typename V>
 using StringMap = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
 
-// staging.events' columns in the order the spool's fields and the final COPY give them
+// staging.events' columns in the order the spool's fields and the final COPY give them; the COPY fills day_staged,
+// from which sql/staging/events_insert.sql inserts in key order
 constexpr const char* staging_copy_sql =
-    "copy staging.events (event_id, event_ts, event_date, event_type, session_id, product_id, page_url, device, "
+    "copy day_staged (event_id, event_ts, event_date, event_type, session_id, product_id, page_url, device, "
     "country, load_date, source_file, line_no, user_key, replaced_earlier) from stdin with (format binary)";
 constexpr uint16_t staging_copy_fields = 14;
 
@@ -272,6 +273,7 @@ void transform_events(TaskContext& ctx) {
     users = StringSet();
     lap("waited for the day's user keys");
     long long staged = 0;
+    db.exec("create temporary table day_staged (like staging.events) on commit drop");
     {
         CopyIn rows(db, staging_copy_sql);
         BinaryRowWriter framing(rows);  // the stream's header and trailer; the rows are put together here
@@ -310,8 +312,11 @@ void transform_events(TaskContext& ctx) {
         framing.end();
         rows.finish();
     }
+    lap("copied the day's first arrivals");
+    static const std::string insert_sql = read_sql_file("staging/events_insert.sql");
+    db.exec(insert_sql);
     ctx.counts.rows_written = staged + kept_elsewhere;
-    lap("copied the day's first arrivals into staging.events");
+    lap("inserted them into staging.events in key order");
     // a large load changes the table's shape: fresh statistics keep the fact loader's plans right; and the
     // load_date BRIN summarizes the new pages now (autovacuum would, some time later), or every reader of one
     // load date (this transform's next run, load_fact_events) scans all the pages never summarized

@@ -4,8 +4,8 @@
 // primary-key probes of the day's ids in chunks (the day's cost, whatever history holds or the ids look like),
 // by the same rule across loads: greatest (updated_at, load_date, source_file, line_no). That comparison is
 // commutative and idempotent: any load order, any rerun, the same state. Only the final rows reach
-// PostgreSQL, by binary COPY: new orders straight into their tables, newer states of known ones through a
-// small temporary table and one update.
+// PostgreSQL, by binary COPY into temporary tables, and from there into staging in key order (new orders and
+// lines inserted, newer states of known orders by one update).
 #include "transform_orders.hpp"
 
 #include <simdjson.h>
@@ -51,10 +51,14 @@ constexpr const char* staging_orders_columns =
 constexpr const char* staging_lines_columns =
     "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
-// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result.
+// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result. The ids go in byte order, so
+// that each chunk probes one stretch of the primary key rather than all of it: with random ids (UUIDs) a chunk
+// of the hash's order touches leaves all over a key that outgrows the buffer cache, again for every chunk.
+// (Byte order is the key's order under the C and C.UTF-8 collations, and close to it under others.)
 template <typename OnResult>
-void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<const std::string*>& ids,
+void probe_in_chunks(Connection& db, const std::string& sql, std::vector<const std::string*>& ids,
                      OnResult&& on_result) {
+    std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
     std::string literal;
     for (size_t from = 0; from < ids.size(); from += probe_chunk) {
         size_t to = std::min(ids.size(), from + probe_chunk);
@@ -108,6 +112,7 @@ void transform_orders(TaskContext& ctx) {
     const std::string shipping_known_sql = read_sql_file("staging/order_shipping_known.sql");
     const std::string apply_updates_sql = read_sql_file("staging/orders_apply_updates.sql");
     const std::string shipping_updates_sql = read_sql_file("staging/order_shipping_apply_updates.sql");
+    const std::string insert_sql = read_sql_file("staging/orders_insert.sql");
 
     // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order.
     Connection reader(ctx.options.dsn, ctx.task);
@@ -181,12 +186,16 @@ void transform_orders(TaskContext& ctx) {
     auto probed = std::chrono::steady_clock::now();
 
     // Pass 2: the spool again, writing only the versions this load sets. New orders go straight into
-    // staging.orders; the rest wait in spools, since one connection carries one COPY at a time.
+    // tmp_new_orders; the rest wait in spools, since one connection carries one COPY at a time.
     CopySpool update_spool, lines_spool, new_shipping_spool, shipping_update_spool;
     BinaryRowWriter order_updates(update_spool), lines(lines_spool), new_shipping(new_shipping_spool),
         shipping_updates(shipping_update_spool);
+    // every row reaches staging through a temporary table and sql/staging/orders_insert.sql, in key order
+    db.exec("create temporary table tmp_new_orders (like staging.orders) on commit drop");
+    db.exec("create temporary table tmp_order_lines (like staging.order_lines) on commit drop");
+    db.exec("create temporary table tmp_new_shipping (like private.order_shipping) on commit drop");
     {
-        BinaryCopyIn new_orders(db, "copy staging.orders (" + std::string(staging_orders_columns) +
+        BinaryCopyIn new_orders(db, "copy tmp_new_orders (" + std::string(staging_orders_columns) +
                                         ") from stdin with (format binary)");
         uint32_t file = 0;
         long long line_no = 0;
@@ -209,11 +218,13 @@ void transform_orders(TaskContext& ctx) {
     db.exec("create temporary table tmp_shipping_updates (like private.order_shipping) on commit drop");
     update_spool.load(db, "copy tmp_order_updates (" + std::string(staging_orders_columns) +
                               ") from stdin with (format binary)");
-    db.exec_script(apply_updates_sql);
-    lines_spool.load(db, "copy staging.order_lines (" + std::string(staging_lines_columns) +
+    lines_spool.load(db, "copy tmp_order_lines (" + std::string(staging_lines_columns) +
                              ") from stdin with (format binary)");
-    new_shipping_spool.load(db, "copy private.order_shipping (order_id, city, postal_code) from stdin with (format binary)");
-    shipping_update_spool.load(db, "copy tmp_shipping_updates (order_id, city, postal_code) from stdin with (format binary)");
+    const std::string shipping_columns = " (order_id, city, postal_code) from stdin with (format binary)";
+    new_shipping_spool.load(db, "copy tmp_new_shipping" + shipping_columns);
+    shipping_update_spool.load(db, "copy tmp_shipping_updates" + shipping_columns);
+    db.exec_script(apply_updates_sql);
+    db.exec_script(insert_sql);
     db.exec_script(shipping_updates_sql);
     ctx.counts.rows_written = changed_orders;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
@@ -222,7 +233,8 @@ void transform_orders(TaskContext& ctx) {
     auto now = std::chrono::steady_clock::now();
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
     spdlog::info("validated {} raw orders in {:.2f} s ({}): {} valid versions of {} orders, {} quarantined",
-                 with_commas(ctx.counts.rows_read), secs(started, parsed), rate(ctx.counts.rows_read, secs(started, parsed)),
+                 with_commas(ctx.counts.rows_read), secs(started, parsed),
+                 rate(ctx.counts.rows_read, secs(started, parsed)),
                  with_commas(valid), with_commas(static_cast<long long>(winners.size())),
                  with_commas(ctx.counts.rows_quarantined));
     spdlog::info("looked the day's orders up in staging in {:.2f} s; wrote in {:.2f} s: {} orders took this load's "
