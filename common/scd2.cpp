@@ -72,8 +72,8 @@ Scd2Outcome reconcile_scd2(Connection& db, const Scd2Dimension& d, const std::st
     out.inserted = db.exec(statement("scd2_insert.sql")).affected();
     if (auto since = db.scalar("select min(since) from dim_changed")) {
         db.exec_script(statement("scd2_ranges.sql"));
+        const std::string queue_dates = mart_attributes.empty() ? "false" : "true";
         for (const auto& f : d.facts) {
-            const std::string queue_dates = mart_attributes.empty() ? "false" : "true";
             long long moved = db.scalar_int(fact_statement("scd2_repoint.sql", f),
                                             {load_date, f.subject, *since, queue_dates});
             spdlog::info("re-pointed {} rows of {}.{} (facts from {} on)", with_commas(moved), f.table, f.key,

@@ -51,14 +51,10 @@ constexpr const char* staging_orders_columns =
 constexpr const char* staging_lines_columns =
     "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
-// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result. The ids go in byte order, so
-// that each chunk probes one stretch of the primary key rather than all of it: with random ids (UUIDs) a chunk
-// of the hash's order touches leaves all over a key that outgrows the buffer cache, again for every chunk.
-// (Byte order is the key's order under the C and C.UTF-8 collations, and close to it under others.)
+// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result.
 template <typename OnResult>
-void probe_in_chunks(Connection& db, const std::string& sql, std::vector<const std::string*>& ids,
+void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<const std::string*>& ids,
                      OnResult&& on_result) {
-    std::sort(ids.begin(), ids.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
     std::string literal;
     for (size_t from = 0; from < ids.size(); from += probe_chunk) {
         size_t to = std::min(ids.size(), from + probe_chunk);
