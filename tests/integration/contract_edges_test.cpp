@@ -113,6 +113,20 @@ TEST_F(ContractEdgesTest, ByteOrderMarkAtTheStartOfAFileIsIgnored) {
                                                                   << bad("products") << bad("events");
 }
 
+// 2b. The NDJSON feeds share one extract path: a CRLF line end is not part of the record, and a line of only
+// white space (a CR alone too) is no record, in orders as in customers.
+TEST_F(ContractEdgesTest, CrlfLinesAreRecordsWithoutTheirCrInEveryNdjsonFeed) {
+    drop("orders", "2025-12-13", "o.json", order_json("ORD-1") + "\r\n\r\n" + order_json("ORD-2") + "\r\n");
+    chain({"extract_orders", "transform_orders"}, "2025-12-13");
+    EXPECT_EQ(dump("select order_id, line_no from staging.orders"), "ORD-1|1\nORD-2|3\n");
+    EXPECT_EQ(dump("select record from raw.orders where line_no = 3"), order_json("ORD-2") + "\n");
+
+    drop("customers", "2025-12-01", "c.json", customer_json("U1") + "\r\n \r\n" + customer_json("U2") + "\r\n");
+    chain({"extract_customers", "transform_customers"}, "2025-12-01");
+    EXPECT_EQ(dump("select line_no from staging.customers_changes"), "1\n3\n");
+    EXPECT_EQ(count("select count(*) from audit.bad_records"), 0) << bad("orders") << bad("customers");
+}
+
 // 3. A quoted field holding line breaks is one record: quarantined whole under its first line, and no line
 // inside it is read as a record even when it looks like one.
 TEST_F(ContractEdgesTest, QuotedFieldSpanningLinesIsOneQuarantinedRecord) {
