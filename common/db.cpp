@@ -131,6 +131,23 @@ Result Connection::exec(const std::string& sql, const std::vector<std::optional<
     return r;
 }
 
+namespace {
+
+// Whether a statement refers to a parameter ($1, $2, ...) outside its "--" comments: the server refuses
+// parameters a statement does not use.
+bool uses_parameters(std::string_view statement) {
+    bool in_comment = false;
+    for (size_t i = 0; i + 1 < statement.size(); ++i) {
+        const char c = statement[i];
+        if (c == '\n') in_comment = false;
+        else if (!in_comment && c == '-' && statement[i + 1] == '-') in_comment = true;
+        else if (!in_comment && c == '$' && statement[i + 1] >= '0' && statement[i + 1] <= '9') return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 void Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
     size_t start = 0;
     while (start < sql.size()) {
@@ -139,7 +156,7 @@ void Connection::exec_script(const std::string& sql, const std::vector<std::opti
         std::string statement = sql.substr(start, end - start);
         start = end + 1;
         if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-        if (!params.empty() && statement.find('$') != std::string::npos)
+        if (!params.empty() && uses_parameters(statement))
             exec(statement, params);
         else
             exec(statement);  // each logs its time at debug level

@@ -50,8 +50,8 @@ public:
 
     Result exec(const std::string& sql);
     Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
-    // Runs a script of statements separated by ";" at the end of a line, each with the params it uses
-    // ($1..$n appear in it) or none. Our own SQL only: no ";" at a line end inside a literal.
+    // Runs a script of statements separated by ";" at the end of a line, each with the params it uses ($1..$n
+    // appear in it, outside "--" comments) or none. Our own SQL only: no ";" at a line end inside a literal.
     void exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
     // convenience: first column of first row, or nullopt when no row / null
     std::optional<std::string> scalar(const std::string& sql,

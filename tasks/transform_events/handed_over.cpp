@@ -24,7 +24,7 @@ namespace {
 using events::Column;
 
 // columns of events_other_arrivals.sql
-constexpr int first_field = 3, record_col = first_field + static_cast<int>(events::column_count), header_col = record_col + 1;
+constexpr int record_col = 3, header_col = 4;
 
 // One valid arrival of a gone event, as staged.
 struct Arrival {
@@ -56,21 +56,17 @@ long long hand_over_gone_events(Connection& db, const std::string& load_date) {
     std::string error;
     for (int i = 0; i < lines.rows(); ++i) {
         const std::string day = lines.text(i, 0), file = lines.text(i, 1);
-        if (!lines.is_null(i, header_col)) {
-            const auto key = std::make_pair(day, file);
-            auto it = splitters.find(key);
-            if (it == splitters.end()) {
-                auto& header = headers[key];
-                header = std::make_unique<events::HeaderMap>(events::parse_header(lines.get(i, header_col), file));
-                it = splitters.emplace(key, std::make_unique<events::FieldSplitter>(*header)).first;
-            }
-            if (!it->second->split(lines.get(i, record_col), error)) continue;  // quarantined at its own load
-            for (size_t c = 0; c < events::column_count; ++c) {
-                const char* v = it->second->field(static_cast<Column>(c));
-                fields[c] = v ? std::string_view(v) : std::string_view();
-            }
-        } else {  // landed before raw.event_files: the fields are raw's columns
-            for (size_t c = 0; c < events::column_count; ++c) fields[c] = lines.get(i, first_field + static_cast<int>(c));
+        const auto key = std::make_pair(day, file);
+        auto splitter = splitters.find(key);
+        if (splitter == splitters.end()) {
+            auto& header = headers[key];
+            header = std::make_unique<events::HeaderMap>(events::parse_header(lines.get(i, header_col), file));
+            splitter = splitters.emplace(key, std::make_unique<events::FieldSplitter>(*header)).first;
+        }
+        if (!splitter->second->split(lines.get(i, record_col), error)) continue;  // quarantined at its own load
+        for (size_t c = 0; c < events::column_count; ++c) {
+            const char* v = splitter->second->field(static_cast<Column>(c));
+            fields[c] = v ? std::string_view(v) : std::string_view();
         }
         if (!gone.count(std::string(fields[events::event_id]))) continue;  // the id text was elsewhere in the line
         const auto load_day = parse_date(day);
@@ -92,13 +88,6 @@ long long hand_over_gone_events(Connection& db, const std::string& load_date) {
     }
     if (first.empty()) return 0;
 
-    db.exec(R"sql(
-        create temporary table events_taking_over (
-            event_id text collate "C" not null, user_id text, session_id text not null, event_type text not null,
-            event_ts timestamptz not null, event_date date not null, product_id text, page_url text,
-            device text, country text, load_date date not null, source_file text collate "C" not null,
-            line_no bigint not null, replaced_earlier boolean not null
-        ) on commit drop)sql");
     BinaryCopyIn rows(db, "copy events_taking_over from stdin with (format binary)");
     for (const auto& [id, a] : first) {
         auto optional = [&](Column c) -> BinaryRowWriter& {

@@ -32,10 +32,8 @@ namespace {
 
 using events::Column;
 
-// raw.events columns as read back: source_file, line_no, the nine field columns (filled only for loads landed
-// before raw.event_files), record.
-constexpr size_t first_field = 2;
-constexpr size_t record_col = first_field + events::column_count;
+// raw.events columns as read back: source_file, line_no, record.
+constexpr size_t record_col = 2;
 
 // How the lines of one landed file are split into the known columns: by the file's header.
 struct FileColumns {
@@ -152,8 +150,8 @@ void transform_events(TaskContext& ctx) {
     const LoadFiles files = load_files(db, ctx.date());
     std::array<std::string_view, events::column_count> fields;
     std::string source, error;
-    FileColumns* file = nullptr;  // the splitter of `source`, the current row's file; null for a load landed
-                                  // before raw.event_files
+    FileColumns* file = nullptr;  // the splitter of `source`, the current row's file; null when its header is
+                                  // not in raw.event_files (a line landed by hand)
     uint32_t file_index = 0;      // of `source` in `day`
 
     events::FirstArrivals day;
@@ -162,8 +160,7 @@ void transform_events(TaskContext& ctx) {
     long long bad_rows = 0, valid = 0;
     const std::string read_sql = copy_query_with(
         db,
-        "select source_file, line_no, event_id, user_id, session_id, event_type, event_ts, product_id, "
-        "page_url, device, country, record from raw.events where load_date = $1",
+        "select source_file, line_no, record from raw.events where load_date = $1",
         ctx.date(), "transform_events' read of raw.events");
     ctx.counts.rows_read = copy_out_binary(reader, read_sql, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != record_col + 1) throw RetryableError("raw.events row with an unexpected column count");
@@ -176,17 +173,16 @@ void transform_events(TaskContext& ctx) {
         const long long line_no = read_int8(cols[1]);
         const std::string_view record = cols[record_col];
         std::optional<RecordProblem> problem;
-        if (file) {
-            if (file->splitter.split(record, error)) {
-                for (size_t c = 0; c < events::column_count; ++c) {
-                    const char* v = file->splitter.field(static_cast<Column>(c));
-                    fields[c] = v ? std::string_view(v) : std::string_view();
-                }
-            } else {  // landed by hand: the extract lands only well-formed rows
-                problem = RecordProblem{Reason::malformed, error};
+        // both only for lines landed by hand: the extract lands each file's header and only well-formed rows
+        if (!file) {
+            problem = RecordProblem{Reason::malformed, "no header of its file in raw.event_files"};
+        } else if (file->splitter.split(record, error)) {
+            for (size_t c = 0; c < events::column_count; ++c) {
+                const char* v = file->splitter.field(static_cast<Column>(c));
+                fields[c] = v ? std::string_view(v) : std::string_view();
             }
         } else {
-            for (size_t c = 0; c < events::column_count; ++c) fields[c] = cols[first_field + c];  // null: empty
+            problem = RecordProblem{Reason::malformed, error};
         }
         int64_t ts = 0;
         if (!problem) problem = events::check_event(fields, load_day, ts);
@@ -226,10 +222,8 @@ void transform_events(TaskContext& ctx) {
         step = now;
     };
 
-    db.exec(R"sql(
-        create temporary table day_events (
-            event_id text collate "C" not null, source_file text collate "C" not null, line_no bigint not null
-        ) on commit drop)sql");
+    static const std::string work_tables_sql = read_sql_file("staging/events_work_tables.sql");
+    db.exec_script(work_tables_sql);
     auto user_keys_ready = std::async(std::launch::async, [&] { return day_user_keys(reader, users); });
     copy_day_events(db, day);
     db.exec("analyze day_events");
@@ -241,8 +235,6 @@ void transform_events(TaskContext& ctx) {
     // A rerun's own rows go first (the day's arrivals come back by COPY); those of events the raw day no longer
     // holds are remembered in events_gone, and another load's arrival of such an event takes over its row.
     static const std::string gone_sql = read_sql_file("staging/events_gone_from_load.sql");
-    db.exec("create temporary table events_gone (event_id text collate \"C\" not null) on commit drop");
-    db.exec("create temporary table events_own_replaced (event_id text collate \"C\" not null) on commit drop");
     const long long own = db.exec(gone_sql, {ctx.date()}).affected();
     const long long stale = db.scalar_int("select count(*) from events_gone");
     const long long handed_over = stale > 0 ? hand_over_gone_events(db, ctx.date()) : 0;
@@ -252,12 +244,8 @@ void transform_events(TaskContext& ctx) {
     // (sql/staging/events_seen.sql); a hash join would read the whole of staging, which grows night after night.
     static const std::string seen_sql = read_sql_file("staging/events_seen.sql");
     static const std::string settle_sql = read_sql_file("staging/events_seen_settle.sql");
-    db.exec(R"sql(
-        create temporary table day_candidates on commit drop as
-        select d.event_id, d.source_file, d.line_no
-        from day_events d
-        where d.event_id <= (select max(x.event_id) from staging.events x)
-        order by d.event_id)sql");
+    static const std::string candidates_sql = read_sql_file("staging/events_day_candidates.sql");
+    db.exec(candidates_sql);
     db.exec("analyze day_candidates");
     db.exec("set local enable_hashjoin = off");
     db.exec("set local enable_mergejoin = off");
@@ -273,7 +261,6 @@ void transform_events(TaskContext& ctx) {
     users = StringSet();
     lap("waited for the day's user keys");
     long long staged = 0;
-    db.exec("create temporary table day_staged (like staging.events) on commit drop");
     {
         CopyIn rows(db, staging_copy_sql);
         BinaryRowWriter framing(rows);  // the stream's header and trailer; the rows are put together here
