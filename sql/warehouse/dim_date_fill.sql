@@ -20,7 +20,7 @@ days as (
 
 final as (
     select
-        to_char(date, 'YYYYMMDD')::integer as date_key,
+        warehouse.date_key(date) as date_key,
         date,
         extract(year from date)::smallint as year,
         extract(quarter from date)::smallint as quarter,

@@ -17,3 +17,7 @@ load_events as (
 select event_date, count(*) as events
 from load_events
 group by event_date
+;
+
+-- the event dates of the facts the load removes: fact_events_remove.sql and fact_events_remove_moved.sql add them
+create temporary table events_touched (event_date date not null) on commit drop

@@ -28,7 +28,7 @@ namespace {
 
 // Streams each queued date's events (event_rows.sql) and writes what the event marts count into two temporary
 // tables: per date and type the events and distinct known users, per date the sessions by their set of types.
-void count_events(TaskContext& ctx, const std::string& event_rows_sql) {
+void count_events(TaskContext& ctx, const std::string& event_rows_sql, const std::string& tables_sql) {
     Connection& db = *ctx.db;
     EventCounts counts;
     long long events = 0;
@@ -42,11 +42,7 @@ void count_events(TaskContext& ctx, const std::string& event_rows_sql) {
         });
         ctx.check_interrupted();
     }
-    db.exec(
-        "create temporary table refresh_event_types (event_date date not null, event_type text not null, "
-        "events integer not null, users integer not null) on commit drop;"
-        "create temporary table refresh_session_types (event_date date not null, event_types text[] not null, "
-        "sessions integer not null) on commit drop");
+    db.exec_script(tables_sql);
     {
         CopyIn out(db, "copy refresh_event_types from stdin");
         for (const auto& r : counts.type_rows()) out.field(r.date).field(r.type).field(r.events).field(r.users).end_row();
@@ -77,24 +73,17 @@ void compute_daily_metrics(TaskContext& ctx) {
     // Read every file first: a missing one is a configuration error before any work is done.
     std::vector<std::pair<const MartFile*, std::string>> marts;
     for (const auto& f : mart_files()) marts.emplace_back(&f, read_mart_sql(f.name));
+    const std::string refresh_dates_sql = read_mart_sql("refresh_dates.sql");
+    const std::string event_counts_tables_sql = read_mart_sql("event_counts_tables.sql");
 
     // the marts hash a day's events by session and user: in memory, not in sorts spilled to disk
     db.exec("set local work_mem = '256MB'");
     // each statement reads at most the queued dates' rows: compiling it (JIT, on by default) took longer
     // than running it, pushed there by estimates over freshly filled temporary tables
     db.exec("set local jit = off");
-    db.exec(
-        "create temporary table refresh_load (load_date date not null) on commit drop;"
-        "create temporary table refresh_order_dates (order_date date primary key) on commit drop;"
-        "create temporary table refresh_event_dates (event_date date primary key) on commit drop");
-    db.exec("insert into refresh_load values ($1::date)", {date});
-    const long long order_dates = db.exec(
-        "insert into refresh_order_dates select business_date from warehouse.mart_refresh_queue "
-        "where load_date = $1::date and subject = 'orders'", {date}).affected();
-    const long long event_dates = db.exec(
-        "insert into refresh_event_dates select business_date from warehouse.mart_refresh_queue "
-        "where load_date = $1::date and subject = 'events'", {date}).affected();
-    db.exec("analyze refresh_order_dates; analyze refresh_event_dates");
+    db.exec_script(refresh_dates_sql, {date});
+    const long long order_dates = db.scalar_int("select count(*) from refresh_order_dates");
+    const long long event_dates = db.scalar_int("select count(*) from refresh_event_dates");
     spdlog::info("load {} queued {} order date(s) and {} event date(s) for refresh", date, order_dates, event_dates);
     ctx.counts.rows_read = order_dates + event_dates;
 
@@ -104,7 +93,7 @@ void compute_daily_metrics(TaskContext& ctx) {
         // A mart file ends with its insert (or update): the result is that last statement's row count. An
         // input file fills a temporary table and analyzes it: no mart row is written.
         if (file->kind == MartFile::Kind::event_rows) {
-            count_events(ctx, sql);
+            count_events(ctx, sql, event_counts_tables_sql);
             spdlog::info("{}: counted in {:.2f} s", file->name,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             continue;

@@ -24,19 +24,14 @@ void load_fact_events(TaskContext& ctx) {
         for (int i = 0; i < r.rows(); ++i) taken_over.push_back(r.text(i, 0));
     }
     const std::vector<std::optional<std::string>> params{ctx.date(), text_array_literal(taken_over)};
-    db.exec(read_sql_file("warehouse/fact_events_dates.sql"), params);
+    db.exec_script(read_sql_file("warehouse/fact_events_dates.sql"), params);
     auto span = db.exec("select min(event_date), max(event_date), coalesce(sum(events), 0) from load_event_dates");
     ctx.counts.rows_read = span.integer(0, 2);
     if (ctx.counts.rows_read > 0)
         db.exec("select warehouse.ensure_month_partitions('warehouse.fact_events', $1::date, $2::date)",
                 {span.text(0, 0), span.text(0, 1)});
-    long long inferred = db.scalar_int(
-        "select warehouse.ensure_inferred_products(array("
-        "select product_id from staging.events where load_date = $1::date and product_id is not null "
-        "union select product_id from staging.events where event_id = any($2::text[]) and product_id is not null))",
-        params);
+    long long inferred = db.scalar_int(read_sql_file("warehouse/fact_events_inferred_products.sql"), params);
 
-    db.exec("create temporary table events_touched (event_date date not null) on commit drop");
     long long removed = db.exec(read_sql_file("warehouse/fact_events_remove.sql"), date).affected();
     long long moved = 0;
     {
@@ -58,15 +53,7 @@ void load_fact_events(TaskContext& ctx) {
     db.exec("set local work_mem = '256MB'");
     ctx.counts.rows_written = db.exec(read_sql_file("warehouse/fact_events_insert.sql"), params).affected();
     db.exec("set local enable_nestloop = on");
-    // every event date this load changed, old and new, so compute_daily_metrics refreshes exactly those
-    long long dates = db.exec(R"sql(
-        insert into warehouse.mart_refresh_queue (load_date, subject, business_date)
-        select $1::date, 'events', event_date from events_touched
-        union
-        select $1::date, 'events', event_date from load_event_dates
-        on conflict do nothing)sql",
-                              date)
-                          .affected();
+    long long dates = db.exec(read_sql_file("warehouse/fact_events_queue_dates.sql"), date).affected();
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("loaded {} rows into warehouse.fact_events in {:.2f} s ({}); earlier rows removed on {} event date(s), "
                  "{} inferred product(s), {} event date(s) queued, {} event(s) taken over by another load's arrival, {} "

@@ -31,13 +31,6 @@ namespace ecomm {
 
 namespace {
 
-// Shared dimension locks first, held to commit: load_dim_product and load_dim_customer take
-// them exclusively before they re-point facts, so no re-versioning lands between reading keys and committing.
-constexpr const char* lock_dimensions = R"sql(
-select pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_product', 0)),
-       pg_advisory_xact_lock_shared(hashtextextended('ecomm:dim_customer', 0))
-)sql";
-
 constexpr int64_t postgres_epoch_micros = 946'684'800'000'000LL;  // 2000-01-01 in Unix microseconds
 
 // A dimension's versions of one natural key, by valid_from (binary timestamptz: -infinity is the least).
@@ -64,16 +57,14 @@ struct Customer {
     Versions versions;
 };
 
-// What a fact row takes from its order's timestamp: the UTC order date, its date_key and its month.
+// What a fact row takes from its order's timestamp: the UTC order date and its month (the partition).
 struct OrderDate {
     int64_t day;
-    int32_t date_key;
     int month;  // year * 12 + month - 1
     explicit OrderDate(int64_t order_ts_unix_micros) : day(utc_day(order_ts_unix_micros)) {
         int y;
         unsigned m, d;
         civil_from_days(day, y, m, d);
-        date_key = static_cast<int32_t>(y * 10000 + static_cast<int>(m) * 100 + static_cast<int>(d));
         month = y * 12 + static_cast<int>(m) - 1;
     }
 };
@@ -169,16 +160,28 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     auto since = [](auto t0) { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     const std::vector<std::optional<std::string>> date{ctx.date()};
     const int64_t load_day = ctx.load_day();
-    db.exec(lock_dimensions);
+    db.exec(read_sql_file("warehouse/fact_orders_lock_dimensions.sql"));  // first, held to commit
 
     db.exec(read_sql_file("warehouse/fact_orders_dates.sql"), date);
-    auto months = db.exec("select date_trunc('month', order_date)::date::text, sum(orders) "
-                          "from load_order_dates group by 1 order by 1");
+    auto months = db.exec(read_sql_file("warehouse/fact_orders_months.sql"));
     std::vector<std::string> bulk_months;
     for (int i = 0; i < months.rows(); ++i) {
         ctx.counts.rows_read += months.integer(i, 1);
         if (months.integer(i, 1) >= options.bulk_min_orders) bulk_months.push_back(months.text(i, 0));
     }
+    // the load's order dates' keys, from warehouse.date_key (the key's one definition, dim_date's too)
+    std::unordered_map<int64_t, int32_t> date_keys;
+    {
+        auto r = db.exec("select order_date - date '1970-01-01', date_key from load_order_dates");
+        for (int i = 0; i < r.rows(); ++i) date_keys.emplace(r.integer(i, 0), static_cast<int32_t>(r.integer(i, 1)));
+    }
+    auto date_key_of = [&](const OrderDate& when) {
+        auto it = date_keys.find(when.day);
+        if (it == date_keys.end())  // the reader's snapshot is newer than load_order_dates': staging changed
+            throw RetryableError("staging.orders of load " + ctx.date() + " changed while it was read (order date " +
+                                 format_date(when.day) + ")");
+        return it->second;
+    };
     if (months.rows() > 0) {
         db.exec("select warehouse.ensure_month_partitions('warehouse.fact_orders', $1::date, $2::date), "
                 "warehouse.ensure_month_partitions('warehouse.fact_order_lines', $1::date, $2::date)",
@@ -266,7 +269,7 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
     ctx.counts.rows_written = load_facts(
         "warehouse.fact_orders", fact_orders_columns, "warehouse/fact_orders_day_orders.sql", 2, 1,
         [&](const std::vector<std::string_view>& f, const OrderDate& when, const Customer& c, BinaryRowWriter& w) {
-            w.text(f[0]).date(when.day).int4(when.date_key).timestamp(timestamp(f[2])).timestamp(timestamp(f[3]));
+            w.text(f[0]).date(when.day).int4(date_key_of(when)).timestamp(timestamp(f[2])).timestamp(timestamp(f[3]));
             write_key(w, version_at(c.versions, read_int8(f[2])));
             w.text(c.user_key).text(f[4]).boolean(is_cancelled_or_refunded(f[4]));
             w.text(f[5]).text(f[6]).text(f[7]).cents(read_int8(f[8])).cents(read_int8(f[9]));
@@ -281,7 +284,7 @@ void load_fact_orders(TaskContext& ctx, const LoadFactOrdersOptions& options) {
         "warehouse.fact_order_lines", fact_lines_columns, "warehouse/fact_orders_day_lines.sql", 3, 2,
         [&](const std::vector<std::string_view>& f, const OrderDate& when, const Customer& c, BinaryRowWriter& w) {
             const int64_t order_ts = read_int8(f[3]);
-            w.text(f[0]).int4(static_cast<int32_t>(read_int8(f[1]))).date(when.day).int4(when.date_key);
+            w.text(f[0]).int4(static_cast<int32_t>(read_int8(f[1]))).date(when.day).int4(date_key_of(when));
             w.timestamp(timestamp(f[3]));
             auto p = products.find(std::string(f[5]));
             write_key(w, p == products.end() ? nullptr : version_at(p->second, order_ts));
