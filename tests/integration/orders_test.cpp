@@ -86,6 +86,12 @@ TEST_F(OrdersTest, EveryQuarantineReasonLandsWithFileLineAndRawText) {
 
     EXPECT_EQ(count("select count(*) from warehouse.fact_orders"), 2);
     EXPECT_EQ(scalar("select revenue::text from warehouse.fact_orders where order_id = 'ORD-MAX'"), "9999999999.99");
+    // the facts' date_key is dim_date's key of their order date (warehouse.date_key, the one definition)
+    EXPECT_EQ(dump("select f.date_key, d.date::text from warehouse.fact_orders f join warehouse.dim_date d "
+                   "on d.date_key = f.date_key and d.date = f.order_date union all "
+                   "select l.date_key, d.date::text from warehouse.fact_order_lines l join warehouse.dim_date d "
+                   "on d.date_key = l.date_key and d.date = l.order_date"),
+              "20251213|2025-12-13\n20251213|2025-12-13\n20251213|2025-12-13\n20251213|2025-12-13\n");
     auto bad = [&](long line) {
         return scalar("select reason || ' ' || source_file from audit.bad_records where line_no = " + std::to_string(line));
     };
