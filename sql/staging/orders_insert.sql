@@ -2,7 +2,7 @@
 -- the task into temporary tables, go into staging in key order. With random ids (UUIDs) each of these primary
 -- keys is a B-tree of every order ever staged, larger than the buffer cache after a few nights: rows inserted in
 -- the files' order each land on a random leaf, read and dirtied again and again; in key order each leaf is
--- visited once, in turn (as for events, sql/staging/events_insert.sql). Runs after orders_apply_updates.sql has
+-- visited once, in turn (as transform_events writes staging.events). Runs after orders_apply_updates.sql has
 -- removed the replaced states' lines.
 insert into staging.orders
 select * from tmp_new_orders

@@ -3,9 +3,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <functional>
+#include <memory>
 
 #include "common/errors.hpp"
 
@@ -151,43 +153,147 @@ void FirstArrivals::add(std::string_view event_id, std::string_view user_id, uin
     if (used_ * 4 > static_cast<long long>(slots_.size()) * 3) grow();  // at most three quarters full
 }
 
+// Reads the records of bytes [begin, end) of a spool file in order, a block at a time; a record's bytes stay
+// valid until the next call.
+class FirstArrivals::RecordReader {
+public:
+    RecordReader(int fd, uint64_t begin, uint64_t end, size_t block)
+        : fd_(fd), read_at_(begin), end_(end), block_(block) {}
+
+    // The next record, header included; false after the last.
+    bool next(std::string_view& record) {
+        for (;;) {
+            if (chunk_.size() - pos_ >= header_bytes) {
+                const size_t total = record_bytes(chunk_.data() + pos_);
+                if (chunk_.size() - pos_ >= total) {
+                    record = std::string_view(chunk_.data() + pos_, total);
+                    pos_ += total;
+                    return true;
+                }
+            }
+            if (read_at_ >= end_) {
+                if (pos_ != chunk_.size()) throw RetryableError("events spool: a truncated record");
+                return false;
+            }
+            chunk_.erase(0, pos_);  // keep the unread tail, then read the next block behind it
+            pos_ = 0;
+            const size_t have = chunk_.size(), want = static_cast<size_t>(std::min<uint64_t>(block_, end_ - read_at_));
+            chunk_.resize(have + want);
+            const ssize_t n = ::pread(fd_, chunk_.data() + have, want, static_cast<off_t>(read_at_));
+            if (n <= 0) spool_failed("cannot read back");
+            chunk_.resize(have + static_cast<size_t>(n));
+            read_at_ += static_cast<uint64_t>(n);
+        }
+    }
+
+    // A record's size from its header.
+    static size_t record_bytes(const char* p) {
+        p += 1 + 4 + 8;
+        const uint32_t id_len = get<uint32_t>(p), user_len = get<uint32_t>(p), fields_len = get<uint32_t>(p);
+        return header_bytes + id_len + user_len + fields_len;
+    }
+    static bool live(std::string_view record) { return record[0] != 0; }
+    static std::string_view id(std::string_view record) {
+        const char* p = record.data() + 1 + 4 + 8;
+        return std::string_view(record.data() + header_bytes, get<uint32_t>(p));
+    }
+
+private:
+    int fd_;
+    uint64_t read_at_, end_;
+    size_t block_;
+    std::string chunk_;
+    size_t pos_ = 0;
+};
+
+SpooledEvent FirstArrivals::event_of(const char* p) const {
+    p += 1;  // live
+    const uint32_t file = get<uint32_t>(p);
+    const int64_t line_no = get<int64_t>(p);
+    const uint32_t id_len = get<uint32_t>(p), user_len = get<uint32_t>(p), fields_len = get<uint32_t>(p);
+    return SpooledEvent{std::string_view(p, id_len), files_[file], line_no, std::string_view(p + id_len, user_len),
+                        std::string_view(p + id_len + user_len, fields_len)};
+}
+
 void FirstArrivals::for_each(const std::function<void(const SpooledEvent&)>& on_event) {
     flush();
-    std::string chunk;
-    chunk.reserve(2 * flush_bytes);
-    uint64_t read_at = 0;
-    size_t pos = 0;
-    while (true) {
-        // keep the unread tail, then read the next block behind it
-        chunk.erase(0, pos);
-        pos = 0;
-        const size_t have = chunk.size();
-        const size_t want = flush_bytes;
-        if (read_at < flushed_) {
-            chunk.resize(have + want);
-            const ssize_t n = ::pread(fileno(file_), chunk.data() + have, want, static_cast<off_t>(read_at));
-            if (n <= 0) spool_failed("cannot read back");
-            chunk.resize(have + static_cast<size_t>(n));
-            read_at += static_cast<uint64_t>(n);
+    RecordReader spool(fileno(file_), 0, flushed_, flush_bytes);
+    std::string_view record;
+    while (spool.next(record))
+        if (RecordReader::live(record)) on_event(event_of(record.data()));
+}
+
+void FirstArrivals::for_each_in_id_order(const std::function<void(const SpooledEvent&)>& on_event,
+                                         size_t run_bytes) {
+    flush();
+    std::FILE* runs_file = std::tmpfile();
+    if (!runs_file) spool_failed("cannot create a temporary file");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> close_runs(runs_file, std::fclose);
+    const int runs_fd = fileno(runs_file);
+    std::vector<std::pair<uint64_t, uint64_t>> runs;  // [begin, end) in runs_file
+    uint64_t runs_size = 0;
+    std::string run, out;  // the run's records as they came; its sorted records on their way to runs_file
+    run.reserve(static_cast<size_t>(std::min<uint64_t>(run_bytes, flushed_)) + (64 << 10));
+    std::vector<size_t> starts;  // of the run's records in `run`
+    auto by_id = [&](size_t a, size_t b) {
+        return RecordReader::id(std::string_view(run).substr(a)) < RecordReader::id(std::string_view(run).substr(b));
+    };
+    auto write_run = [&] {
+        std::sort(starts.begin(), starts.end(), by_id);
+        const uint64_t begin = runs_size;
+        auto write_out = [&] {
+            if (::pwrite(runs_fd, out.data(), out.size(), static_cast<off_t>(runs_size)) !=
+                static_cast<ssize_t>(out.size()))
+                spool_failed("cannot write");
+            runs_size += out.size();
+            out.clear();
+        };
+        for (size_t s : starts) {
+            out.append(run, s, RecordReader::record_bytes(run.data() + s));
+            if (out.size() >= flush_bytes) write_out();
         }
-        while (chunk.size() - pos >= header_bytes) {
-            const char* p = chunk.data() + pos;
-            const uint8_t live = get<uint8_t>(p);
-            const uint32_t file = get<uint32_t>(p);
-            const int64_t line_no = get<int64_t>(p);
-            const uint32_t id_len = get<uint32_t>(p), user_len = get<uint32_t>(p), fields_len = get<uint32_t>(p);
-            const size_t total = header_bytes + id_len + user_len + fields_len;
-            if (chunk.size() - pos < total) break;  // the record continues in the next block
-            if (live) {
-                on_event(SpooledEvent{std::string_view(p, id_len), files_[file], line_no,
-                                      std::string_view(p + id_len, user_len),
-                                      std::string_view(p + id_len + user_len, fields_len)});
-            }
-            pos += total;
+        write_out();
+        runs.emplace_back(begin, runs_size);
+        run.clear();
+        starts.clear();
+    };
+    {
+        RecordReader spool(fileno(file_), 0, flushed_, flush_bytes);
+        std::string_view record;
+        while (spool.next(record)) {
+            if (!RecordReader::live(record)) continue;
+            starts.push_back(run.size());
+            run.append(record);
+            if (run.size() >= run_bytes) write_run();
         }
-        if (read_at >= flushed_) {  // the whole rest was in this block
-            if (pos != chunk.size()) throw RetryableError("events spool: a truncated record");
-            return;
+    }
+    if (runs.empty()) {  // the day fits in one run: no merge
+        std::sort(starts.begin(), starts.end(), by_id);
+        for (size_t s : starts) on_event(event_of(run.data() + s));
+        return;
+    }
+    if (!starts.empty()) write_run();
+    std::string().swap(run);
+    std::string().swap(out);
+    std::vector<size_t>().swap(starts);
+
+    std::vector<std::unique_ptr<RecordReader>> readers;
+    std::vector<std::string_view> current(runs.size());
+    auto later = [&](size_t a, size_t b) { return RecordReader::id(current[a]) > RecordReader::id(current[b]); };
+    std::vector<size_t> heap;  // runs by their current record's id, least first
+    for (size_t i = 0; i < runs.size(); ++i) {
+        readers.push_back(std::make_unique<RecordReader>(runs_fd, runs[i].first, runs[i].second, 256 << 10));
+        if (readers[i]->next(current[i])) heap.push_back(i);
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const size_t i = heap.back();
+        on_event(event_of(current[i].data()));
+        if (readers[i]->next(current[i])) {
+            std::push_heap(heap.begin(), heap.end(), later);
+        } else {
+            heap.pop_back();
         }
     }
 }

@@ -22,7 +22,7 @@ struct SpooledEvent {
 };
 
 // Memory: 16 bytes a hash slot (1.33 to 2.67 slots per distinct id: a power of two, at most 3/4 full), the file
-// names, and a 1 MiB write buffer; the events themselves are on disk. Exact: ids are compared byte for byte
+// names, and a 1 MiB write buffer (for_each_in_id_order: one run besides); the events themselves are on disk. Exact: ids are compared byte for byte
 // (a repeat's earlier record is read back), a 64-bit hash only finds the candidates.
 class FirstArrivals {
 public:
@@ -39,6 +39,11 @@ public:
              std::string_view fields);
     // The kept events (one per distinct id), in spool order. Call after the last add().
     void for_each(const std::function<void(const SpooledEvent&)>& on_event);
+    // The same in event_id byte order (collate "C": staging.events' key order), so the final COPY writes the
+    // key's leaves one after another. The spool is cut into runs of about `run_bytes`, each sorted in memory
+    // and written to a second temporary file, then merged: memory stays at one run and a block per run.
+    void for_each_in_id_order(const std::function<void(const SpooledEvent&)>& on_event,
+                              size_t run_bytes = 16 << 20);
     long long kept() const { return kept_; }
     long long repeats() const { return repeats_; }
 
@@ -48,7 +53,9 @@ private:
         uint64_t offset = 0;  // record offset + 1; 0: empty
     };
     struct Header;
+    class RecordReader;
     Header read_header(uint64_t offset, std::string& id);
+    SpooledEvent event_of(const char* record) const;
     void mark_dropped(uint64_t offset);
     void flush();
     void grow();

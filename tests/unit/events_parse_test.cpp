@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <fstream>
@@ -285,6 +286,33 @@ TEST(EventsFirstArrivals, ManyIdsAcrossSpoolBlocksAndAGrowingTableStayExact) {
             EXPECT_EQ(k.line_no, 1000000 + i);
             EXPECT_EQ(k.fields, i % 50000 == 7 ? big : "v");
         }
+    }
+}
+
+// The final COPY's order: every kept event once, in byte order of the id (collate "C": "B" < "a", "a" < "ab",
+// bytes above 0x7F last), whether the day fits in one run or is merged from many.
+TEST(EventsFirstArrivals, InIdOrderGivesTheKeptEventsSortedByteForByteFromOneRunOrMany) {
+    FirstArrivals day;
+    const uint32_t f = day.file_index("f.csv");
+    const std::string big(300000, 'x');
+    std::vector<std::string> ids = {"a", "B", "ab", "\xC3\xA9t\xC3\xA9", "a\x01", "Z9", "0"};
+    for (int i = 0; i < 30000; ++i) ids.push_back("id-" + std::to_string((i * 7919) % 30000));  // shuffled
+    for (size_t i = 0; i < ids.size(); ++i)
+        day.add(ids[i], "", f, 100000 + static_cast<int64_t>(i), i == 9 ? big : "v" + ids[i]);
+    day.add("id-5", "", f, 1, "earlier");  // replaces its first arrival
+    std::vector<std::string> want = ids;
+    std::sort(want.begin(), want.end());  // std::string compares as unsigned bytes
+    std::vector<Kept> spool_order = kept_events(day);
+    for (size_t run_bytes : {size_t{1} << 30, size_t{4096}, size_t{1}}) {
+        std::vector<std::string> got;
+        std::map<std::string, std::string> fields;
+        day.for_each_in_id_order([&](const SpooledEvent& e) {
+            got.emplace_back(e.event_id);
+            fields[std::string(e.event_id)] = std::string(e.fields);
+        }, run_bytes);
+        EXPECT_EQ(got, want) << run_bytes;
+        for (const auto& k : spool_order) EXPECT_EQ(fields[k.id], k.fields) << k.id << " " << run_bytes;
+        EXPECT_EQ(fields["id-5"], "earlier");
     }
 }
 
