@@ -135,15 +135,18 @@ TEST_F(DqTest, AnEmptyDropFailsVolumeButNoDropSkipsIt) {
               "no products drop for 2025-12-13");
 }
 
+// A rules file of one's own, elsewhere than sql/: its statements are read from its own folder (dq/ beside it).
 TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
     orders(10);
     const std::string dir = temp_dir("ecomm-rules");
+    for (const char* rule : {"orders_at_least_50", "orders_warn_only"})
+        write_file(dir + "/dq/" + rule + ".sql",
+                   "-- the orders landed in raw for the load date\n"
+                   "select count(*) from raw.orders where load_date = $1::date\n");
     write_file(dir + "/rules.json", R"({"version": "test-3", "rules": [
-        {"name": "orders_at_least_50", "dimension": "volume", "feed": "orders",
-         "sql": "select count(*) from raw.orders where load_date = $1::date",
+        {"name": "orders_at_least_50", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_at_least_50.sql",
          "comparison": ">=", "threshold": 50, "unit": "count", "severity": "error"},
-        {"name": "orders_warn_only", "dimension": "volume", "feed": "orders",
-         "sql": "select count(*) from raw.orders where load_date = $1::date",
+        {"name": "orders_warn_only", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_warn_only.sql",
          "comparison": ">=", "threshold": 1000, "unit": "count", "severity": "warn"}]})");
     auto r = run("dq_checks", {"--date", day, "--rules", dir + "/rules.json"});
     EXPECT_EQ(r.exit_code, 3) << r.output;
