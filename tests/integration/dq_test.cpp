@@ -171,6 +171,47 @@ TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
     EXPECT_NE(r.output.find("rule \"r\""), std::string::npos) << r.output;
 }
 
+// A rules file whose sql_file cannot be read, or that still carries an inline "sql", is a configuration error
+// (exit 2) naming the file, the rule and the path, before any rule runs: the day's earlier results stay.
+TEST_F(DqTest, AnUnreadableSqlFileOrAnInlineSqlStopsTheTaskBeforeAnyRule) {
+    orders(10);
+    const std::string dir = temp_dir("ecomm-rules");
+    write_file(dir + "/dq/orders_landed.sql", "select count(*) from raw.orders where load_date = $1::date\n");
+    auto rules = [&](const std::string& version, const std::string& second_rule_statement) {
+        return R"({"version": ")" + version + R"(", "rules": [
+            {"name": "orders_landed", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_landed.sql",
+             "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"},
+            {"name": "orders_second", "dimension": "volume", "feed": "orders", )" +
+               second_rule_statement + R"(,
+             "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})";
+    };
+    write_file(dir + "/good.json", rules("good", R"("sql_file": "dq/orders_landed.sql")"));
+    auto r = run("dq_checks", {"--date", day, "--rules", dir + "/good.json"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(count("select count(*) from audit.dq_results where rules_version = 'good' and status = 'passed'"), 2);
+
+    write_file(dir + "/missing.json", rules("missing", R"("sql_file": "dq/orders_second.sql")"));
+    r = run("dq_checks", {"--date", day, "--rules", dir + "/missing.json"});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(dir + "/missing.json: rule \"orders_second\": cannot read sql_file "
+                                  "\"dq/orders_second.sql\" (" + dir + "/dq/orders_second.sql)"),
+              std::string::npos)
+        << r.output;
+
+    write_file(dir + "/inline.json",
+               rules("inline", R"("sql": "select count(*) from raw.orders where load_date = $1::date")"));
+    r = run("dq_checks", {"--date", day, "--rules", dir + "/inline.json"});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(dir + "/inline.json: rule \"orders_second\": \"sql\" is no longer read: move the "
+                                  "statement into a file and name it with \"sql_file\""),
+              std::string::npos)
+        << r.output;
+
+    // neither run measured or stored anything: the good run's rows are the day's
+    EXPECT_EQ(count("select count(*) from audit.dq_results where load_date = '2025-12-13'"), 2);
+    EXPECT_EQ(count("select count(*) from audit.dq_results where rules_version <> 'good'"), 0);
+}
+
 // With the real extract and transform tasks on generated feeds: a clean day passes, a day with a 20% defect
 // rate is blocked with the rule, observed value and threshold.
 TEST_F(DqTest, GeneratedFeedsCleanDayPassesDefectiveDayIsBlocked) {

@@ -35,6 +35,7 @@ struct RulesFolder {
             {"dq_landed_orders", "select count(*) as raw_rows\nfrom raw.orders where load_date = $1::date\n"},
             {"dq_other", "select 1 as one"},
             {"landed", "select raw_rows from dq_landed_orders\n"},
+            {"blank", " \n\n"},
         };
         for (const auto& [name, sql] : statements) write_file(path / "dq" / (name + ".sql"), sql);
     }
@@ -162,6 +163,81 @@ TEST(DqRules, AppliesWithoutDropFlag) {
     EXPECT_TRUE(set.rules[0].applies_without_drop);
 }
 
+// sql_file is relative to the folder of the rules file being read: two rules files naming the same "dq/r.sql"
+// each get their own folder's statement, wherever the process runs (a user's rules file brings its own SQL).
+TEST(DqRules, SqlFileIsRelativeToTheRulesFilesFolder) {
+    const fs::path own = rules_folder() / "elsewhere";
+    write_file(own / "dq" / "r.sql", "select 2\n");
+    write_file(own / "checks" / "nested" / "r.sql", "select 3\n");
+    const std::string json = with_rule_field("x", "1");
+    write_file(own / "rules.json", json);
+    EXPECT_EQ(load_dq_rules((own / "rules.json").string()).rules[0].sql, "select 2\n");
+    EXPECT_EQ(parse(json).rules[0].sql, "select 1\n");  // the same entry beside the other folder's file
+    std::string nested = json;
+    nested.replace(nested.find("dq/r.sql"), 8, "checks/nested/r.sql");
+    EXPECT_EQ(parse(nested, "elsewhere/rules.json").rules[0].sql, "select 3\n");
+
+    // a relative rules path: its folder, relative to the working directory, not the sql dir
+    const fs::path cwd = fs::current_path();
+    fs::current_path(rules_folder());
+    DqRuleSet set;
+    EXPECT_NO_THROW(set = load_dq_rules("elsewhere/rules.json"));
+    fs::current_path(cwd);
+    ASSERT_EQ(set.rules.size(), 1u);
+    EXPECT_EQ(set.rules[0].sql, "select 2\n");
+}
+
+// A missing, unreadable or empty sql_file is a configuration error (exit 2) naming the rules file, the rule and
+// the path, raised while the file is read: before any rule runs.
+TEST(DqRules, AnSqlFileThatCannotBeReadIsAConfigurationError) {
+    const std::string bad = (rules_folder() / "bad.json").string();
+    auto message = [](const std::string& file) {
+        std::string json = with_rule_field("x", "1");
+        json.replace(json.find("dq/r.sql"), 8, file);
+        return parse_error(json);
+    };
+    const std::string missing = message("dq/nope.sql");
+    EXPECT_NE(missing.find(bad + ": rule \"r\": cannot read sql_file \"dq/nope.sql\""), std::string::npos) << missing;
+    EXPECT_NE(missing.find("(" + (rules_folder() / "dq" / "nope.sql").string() + ")"), std::string::npos) << missing;
+    EXPECT_NE(message("dq").find("cannot read sql_file \"dq\""), std::string::npos);  // a folder
+    EXPECT_NE(message("dq/blank.sql").find("rule \"r\": sql_file \"dq/blank.sql\""), std::string::npos);
+    EXPECT_NE(message("dq/blank.sql").find("is empty"), std::string::npos);
+    EXPECT_NE(message("").find("\"sql_file\" must be a non-empty string"), std::string::npos);
+    std::string no_file = with_rule_field("x", "1");
+    no_file.replace(no_file.find("\"sql_file\": \"dq/r.sql\","), 23, "");
+    EXPECT_NE(parse_error(no_file).find("rule \"r\": missing \"sql_file\""), std::string::npos) << no_file;
+    EXPECT_THROW(load_dq_rules(bad), UsageError);  // the rules file itself missing
+
+    const fs::path unreadable = rules_folder() / "dq" / "unreadable.sql";
+    write_file(unreadable, "select 1\n");
+    fs::permissions(unreadable, fs::perms::none);
+    if (!std::ifstream(unreadable)) {  // root reads it anyway
+        EXPECT_NE(message("dq/unreadable.sql").find("cannot read sql_file"), std::string::npos);
+    }
+    fs::permissions(unreadable, fs::perms::owner_all);
+}
+
+// One way only: a rules file still carrying a statement inline in "sql" is refused, naming the file and the
+// entry, and saying where the statement goes.
+TEST(DqRules, AnInlineSqlIsRejected) {
+    const std::string bad = (rules_folder() / "bad.json").string();
+    std::string inline_rule = with_rule_field("x", "1");
+    inline_rule.replace(inline_rule.find("\"sql_file\": \"dq/r.sql\""), 22, "\"sql\": \"select 1\"");
+    std::string m = parse_error(inline_rule);
+    EXPECT_NE(m.find(bad + ": rule \"r\": \"sql\" is no longer read: move the statement into a file and name it "
+                           "with \"sql_file\""),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("\"dq/r.sql\""), std::string::npos) << m;
+    // also beside a sql_file, and as the old array of lines
+    EXPECT_NE(parse_error(with_rule_field("sql", "[\"select 1\"]")).find("\"sql\" is no longer read"),
+              std::string::npos);
+    m = parse_error(R"({"version": "1", "inputs": [{"name": "dq_in", "sql": ["select 1 as one"]}],
+                      "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql_file": "dq/r.sql",
+                                 "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})");
+    EXPECT_NE(m.find("input \"dq_in\": \"sql\" is no longer read"), std::string::npos) << m;
+}
+
 TEST(DqRules, ThresholdComparison) {
     EXPECT_TRUE(dq_passes(DqComparison::ge, 97.0, 97.0));
     EXPECT_FALSE(dq_passes(DqComparison::ge, 96.9999, 97.0));
@@ -226,6 +302,13 @@ TEST(DqRules, ShippedRulesFileIsValid) {
         EXPECT_TRUE(dated) << r.name << " ignores the load date";
     }
     for (const auto& input : set.inputs) EXPECT_NE(input.sql.find("$1"), std::string::npos) << input.name;
+    // every statement in sql/dq/ is one of the file's inputs or rules, named after it (none left behind)
+    std::set<std::string> names, files;
+    for (const auto& input : set.inputs) names.insert(input.name);
+    for (const auto& r : set.rules) names.insert(r.name);
+    for (const auto& f : fs::directory_iterator(sql_dir() + "/dq"))
+        if (f.path().extension() == ".sql") files.insert(f.path().stem().string());
+    EXPECT_EQ(files, names);
     EXPECT_EQ(dims, (std::set<std::string>{"completeness", "accuracy", "consistency", "validity", "volume", "freshness"}));
     EXPECT_THROW(load_dq_rules("/nonexistent/rules.json"), UsageError);
 }
