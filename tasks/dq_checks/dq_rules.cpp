@@ -1,4 +1,5 @@
-// The rules file: parsing (simdjson DOM: a small config read once), comparison and messages.
+// The rules file: parsing (simdjson DOM: a small config read once) and its statements' files, comparison
+// and messages.
 #include "dq_rules.hpp"
 
 #include <simdjson.h>
@@ -7,8 +8,11 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "common/errors.hpp"
 #include "common/task.hpp"
@@ -43,21 +47,28 @@ public:
         return std::string(v);
     }
 
-    // A string, or an array of strings joined with newlines (so long SQL reads line by line in the file).
-    std::string text(const char* key) const {
+    // The statement: the text of the file "sql_file" names, relative to the rules file's folder (a rules file
+    // kept elsewhere brings its own folder of SQL). Read here, so a missing file stops the task before any
+    // rule runs.
+    std::string statement() const {
         simdjson::dom::element e;
-        if (obj_[key].get(e)) fail(std::string("missing \"") + key + "\"");
-        std::string_view s;
-        if (!e.get_string().get(s)) return std::string(s);
-        simdjson::dom::array lines;
-        if (e.get_array().get(lines)) fail(std::string("\"") + key + "\" must be a string or an array of strings");
-        std::string out;
-        for (auto line : lines) {
-            if (line.get_string().get(s)) fail(std::string("\"") + key + "\" must be a string or an array of strings");
-            out.append(s);
-            out.push_back('\n');
-        }
-        return out;
+        if (!obj_["sql"].get(e))
+            fail("\"sql\" is no longer read: move the statement into a file and name it with \"sql_file\" "
+                 "(relative to this file's folder, e.g. \"dq/" + name_ + ".sql\")");
+        if (obj_["sql_file"].get(e)) fail("missing \"sql_file\"");
+        std::string_view file;
+        if (e.get_string().get(file) || file.empty()) fail("\"sql_file\" must be a non-empty string");
+        const std::string path = (std::filesystem::path(source_).parent_path() / file).string();
+        std::error_code ec;
+        std::ifstream in(path, std::ios::binary);
+        if (!std::filesystem::is_regular_file(path, ec) || !in)
+            fail("cannot read sql_file \"" + std::string(file) + "\" (" + path + ")");
+        std::stringstream text;
+        text << in.rdbuf();
+        std::string sql = text.str();
+        if (sql.find_first_not_of(" \t\r\n") == std::string::npos)
+            fail("sql_file \"" + std::string(file) + "\" (" + path + ") is empty");
+        return sql;
     }
 
     double number(const char* key) const {
@@ -213,7 +224,7 @@ DqRuleSet parse_dq_rules(std::string_view json, const std::string& source) {
                 std::isdigit(static_cast<unsigned char>(name[0])))
                 r.fail("the name must be lower-case letters, digits and _ (it names a temporary table)");
             if (!input_names.insert(name).second) r.fail("input name used twice");
-            set.inputs.push_back(DqInput{name, r.text("sql"), r.strings("requires")});
+            set.inputs.push_back(DqInput{name, r.statement(), r.strings("requires")});
         }
     }
 
@@ -234,7 +245,7 @@ DqRuleSet parse_dq_rules(std::string_view json, const std::string& source) {
         rule.feed = r.string("feed");
         if (!one_of(feeds, rule.feed)) r.fail("unknown feed \"" + rule.feed + "\" (orders, events, products, customers)");
         rule.description = r.string("description", false);
-        rule.sql = r.text("sql");
+        rule.sql = r.statement();
         const std::string cmp = r.string("comparison");
         auto c = parse_comparison(cmp);
         if (!c) r.fail("unknown comparison \"" + cmp + "\" (>=, >, <=, <, =)");

@@ -1,5 +1,5 @@
-// Data-quality rules: the versioned rules file (sql/dq_rules.json), threshold comparison and the failure
-// message. No database here, so the unit tests cover it without a server.
+// Data-quality rules: the versioned rules file (sql/dq_rules.json, its statements in sql/dq/), threshold
+// comparison and the failure message. No database here, so the unit tests cover it without a server.
 #pragma once
 
 #include <optional>
@@ -18,7 +18,7 @@ struct DqRule {
     std::string dimension;    // completeness accuracy consistency validity volume freshness
     std::string feed;         // orders events products customers
     std::string description;
-    std::string sql;          // one query returning one value, `observed`; $1 = the load date
+    std::string sql;          // one query returning one value, `observed`; $1 = the load date (its sql_file's text)
     DqComparison comparison = DqComparison::ge;
     double threshold = 0;
     DqUnit unit = DqUnit::percent;
@@ -33,7 +33,7 @@ struct DqRule {
 // once for all of them instead of once per rule. dq_checks creates it as a temporary table before the rules.
 struct DqInput {
     std::string name;  // the temporary table's name, which the rules read (and list in "requires")
-    std::string sql;   // the query it holds; $1 = the load date
+    std::string sql;   // the query it holds; $1 = the load date (its sql_file's text)
     // relations the query reads that may not exist in every warehouse yet; missing -> not created
     std::vector<std::string> requires_relations;
 };
@@ -45,8 +45,10 @@ struct DqRuleSet {
     std::vector<DqRule> rules;
 };
 
-// Parses a rules file's text. Throws UsageError (exit 2) naming the source and the rule on any problem:
-// missing field, unknown dimension/comparison/severity/unit, duplicate rule name, no version.
+// Parses a rules file's text; source is its path, for messages and as the folder its entries' sql_file paths
+// are relative to (each file is read here). Throws UsageError (exit 2) naming the source and the rule on any
+// problem: missing field, unknown dimension/comparison/severity/unit, duplicate rule name, no version, an
+// sql_file that cannot be read, an inline "sql" (no longer read).
 DqRuleSet parse_dq_rules(std::string_view json, const std::string& source);
 // Reads and parses a rules file.
 DqRuleSet load_dq_rules(const std::string& path);

@@ -135,15 +135,18 @@ TEST_F(DqTest, AnEmptyDropFailsVolumeButNoDropSkipsIt) {
               "no products drop for 2025-12-13");
 }
 
+// A rules file of one's own, elsewhere than sql/: its statements are read from its own folder (dq/ beside it).
 TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
     orders(10);
     const std::string dir = temp_dir("ecomm-rules");
+    for (const char* rule : {"orders_at_least_50", "orders_warn_only"})
+        write_file(dir + "/dq/" + rule + ".sql",
+                   "-- the orders landed in raw for the load date\n"
+                   "select count(*) from raw.orders where load_date = $1::date\n");
     write_file(dir + "/rules.json", R"({"version": "test-3", "rules": [
-        {"name": "orders_at_least_50", "dimension": "volume", "feed": "orders",
-         "sql": "select count(*) from raw.orders where load_date = $1::date",
+        {"name": "orders_at_least_50", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_at_least_50.sql",
          "comparison": ">=", "threshold": 50, "unit": "count", "severity": "error"},
-        {"name": "orders_warn_only", "dimension": "volume", "feed": "orders",
-         "sql": "select count(*) from raw.orders where load_date = $1::date",
+        {"name": "orders_warn_only", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_warn_only.sql",
          "comparison": ">=", "threshold": 1000, "unit": "count", "severity": "warn"}]})");
     auto r = run("dq_checks", {"--date", day, "--rules", dir + "/rules.json"});
     EXPECT_EQ(r.exit_code, 3) << r.output;
@@ -166,6 +169,47 @@ TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
     r = run("dq_checks", {"--date", day, "--rules", dir + "/broken.json"});
     EXPECT_EQ(r.exit_code, 2) << r.output;
     EXPECT_NE(r.output.find("rule \"r\""), std::string::npos) << r.output;
+}
+
+// A rules file whose sql_file cannot be read, or that still carries an inline "sql", is a configuration error
+// (exit 2) naming the file, the rule and the path, before any rule runs: the day's earlier results stay.
+TEST_F(DqTest, AnUnreadableSqlFileOrAnInlineSqlStopsTheTaskBeforeAnyRule) {
+    orders(10);
+    const std::string dir = temp_dir("ecomm-rules");
+    write_file(dir + "/dq/orders_landed.sql", "select count(*) from raw.orders where load_date = $1::date\n");
+    auto rules = [&](const std::string& version, const std::string& second_rule_statement) {
+        return R"({"version": ")" + version + R"(", "rules": [
+            {"name": "orders_landed", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_landed.sql",
+             "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"},
+            {"name": "orders_second", "dimension": "volume", "feed": "orders", )" +
+               second_rule_statement + R"(,
+             "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})";
+    };
+    write_file(dir + "/good.json", rules("good", R"("sql_file": "dq/orders_landed.sql")"));
+    auto r = run("dq_checks", {"--date", day, "--rules", dir + "/good.json"});
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    ASSERT_EQ(count("select count(*) from audit.dq_results where rules_version = 'good' and status = 'passed'"), 2);
+
+    write_file(dir + "/missing.json", rules("missing", R"("sql_file": "dq/orders_second.sql")"));
+    r = run("dq_checks", {"--date", day, "--rules", dir + "/missing.json"});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(dir + "/missing.json: rule \"orders_second\": cannot read sql_file "
+                                  "\"dq/orders_second.sql\" (" + dir + "/dq/orders_second.sql)"),
+              std::string::npos)
+        << r.output;
+
+    write_file(dir + "/inline.json",
+               rules("inline", R"("sql": "select count(*) from raw.orders where load_date = $1::date")"));
+    r = run("dq_checks", {"--date", day, "--rules", dir + "/inline.json"});
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find(dir + "/inline.json: rule \"orders_second\": \"sql\" is no longer read: move the "
+                                  "statement into a file and name it with \"sql_file\""),
+              std::string::npos)
+        << r.output;
+
+    // neither run measured or stored anything: the good run's rows are the day's
+    EXPECT_EQ(count("select count(*) from audit.dq_results where load_date = '2025-12-13'"), 2);
+    EXPECT_EQ(count("select count(*) from audit.dq_results where rules_version <> 'good'"), 0);
 }
 
 // With the real extract and transform tasks on generated feeds: a clean day passes, a day with a 20% defect

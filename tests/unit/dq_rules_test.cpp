@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <unistd.h>
 
 #include "common/errors.hpp"
 #include "common/task.hpp"
@@ -14,31 +16,79 @@
 namespace ecomm {
 namespace {
 
+namespace fs = std::filesystem;
+
+void write_file(const fs::path& path, const std::string& text) {
+    fs::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// The folder the tests' rules files are parsed from, with the statements their sql_file entries name written
+// beside them in dq/ (removed at exit).
+struct RulesFolder {
+    fs::path path = fs::temp_directory_path() / ("dq_rules_test_" + std::to_string(getpid()));
+    RulesFolder() {
+        fs::remove_all(path);
+        const std::map<std::string, std::string> statements{
+            {"orders_validity", "-- a percent\nselect 91.2\nwhere $1::date is not null\n"},
+            {"r", "select 1\n"},
+            {"dq_landed_orders", "select count(*) as raw_rows\nfrom raw.orders where load_date = $1::date\n"},
+            {"dq_other", "select 1 as one"},
+            {"landed", "select raw_rows from dq_landed_orders\n"},
+            {"blank", " \n\n"},
+        };
+        for (const auto& [name, sql] : statements) write_file(path / "dq" / (name + ".sql"), sql);
+    }
+    ~RulesFolder() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+const fs::path& rules_folder() {
+    static const RulesFolder folder;
+    return folder.path;
+}
+
+// Parses json as the rules file <rules folder>/<name>, so its sql_file paths are read from there.
+DqRuleSet parse(const std::string& json, const std::string& name = "test.json") {
+    return parse_dq_rules(json, (rules_folder() / name).string());
+}
+
+// The UsageError parsing json as <rules folder>/bad.json gives, or "no error".
+std::string parse_error(const std::string& json) {
+    try {
+        parse(json, "bad.json");
+    } catch (const UsageError& e) {
+        return std::string(e.what());
+    }
+    return std::string("no error");
+}
+
 const char* one_rule = R"({
   "version": "7",
   "rules": [
-    {"name": "orders_validity", "dimension": "validity", "feed": "orders",
-     "sql": ["select 91.2", "where $1::date is not null"],
+    {"name": "orders_validity", "dimension": "validity", "feed": "orders", "sql_file": "dq/orders_validity.sql",
      "comparison": ">=", "threshold": 97, "unit": "percent", "severity": "error",
      "requires": ["raw.orders"]}
   ]
 })";
 
 std::string with_rule_field(const std::string& field, const std::string& value) {
-    return R"({"version": "1", "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
-              "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error", ")" +
+    return R"({"version": "1", "rules": [{"name": "r", "dimension": "volume", "feed": "orders",
+              "sql_file": "dq/r.sql", "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error", ")" +
            field + "\": " + value + "}]}";
 }
 
 TEST(DqRules, ParsesEveryField) {
-    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    DqRuleSet set = parse(one_rule);
     EXPECT_EQ(set.version, "7");
     ASSERT_EQ(set.rules.size(), 1u);
     const DqRule& r = set.rules[0];
     EXPECT_EQ(r.name, "orders_validity");
     EXPECT_EQ(r.dimension, "validity");
     EXPECT_EQ(r.feed, "orders");
-    EXPECT_EQ(r.sql, "select 91.2\nwhere $1::date is not null\n");  // array of lines joined
+    EXPECT_EQ(r.sql, "-- a percent\nselect 91.2\nwhere $1::date is not null\n");  // the file's text, as it is
     EXPECT_EQ(r.comparison, DqComparison::ge);
     EXPECT_DOUBLE_EQ(r.threshold, 97);
     EXPECT_EQ(r.unit, DqUnit::percent);
@@ -51,53 +101,39 @@ TEST(DqRules, ParsesSharedInputs) {
     const char* json = R"({
       "version": "1",
       "inputs": [
-        {"name": "dq_landed_orders", "sql": ["select count(*) as raw_rows", "from raw.orders where load_date = $1::date"],
-         "requires": ["raw.orders"]},
-        {"name": "dq_other", "sql": "select 1 as one"}
+        {"name": "dq_landed_orders", "sql_file": "dq/dq_landed_orders.sql", "requires": ["raw.orders"]},
+        {"name": "dq_other", "sql_file": "dq/dq_other.sql"}
       ],
-      "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select raw_rows from dq_landed_orders",
+      "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql_file": "dq/landed.sql",
                  "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error",
                  "requires": ["raw.orders", "dq_landed_orders"]}]
     })";
-    DqRuleSet set = parse_dq_rules(json, "test.json");
+    DqRuleSet set = parse(json);
     ASSERT_EQ(set.inputs.size(), 2u);
     EXPECT_EQ(set.inputs[0].name, "dq_landed_orders");
     EXPECT_EQ(set.inputs[0].sql, "select count(*) as raw_rows\nfrom raw.orders where load_date = $1::date\n");
     EXPECT_EQ(set.inputs[0].requires_relations, std::vector<std::string>{"raw.orders"});
     EXPECT_EQ(set.inputs[1].sql, "select 1 as one");
     EXPECT_TRUE(set.inputs[1].requires_relations.empty());
-    EXPECT_TRUE(parse_dq_rules(one_rule, "test.json").inputs.empty());  // optional
+    EXPECT_TRUE(parse(one_rule).inputs.empty());  // optional
 
     auto message = [](const std::string& inputs) {
-        try {
-            parse_dq_rules(R"({"version": "1", "inputs": )" + inputs +
-                               R"(, "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
-                                  "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})",
-                           "bad.json");
-        } catch (const UsageError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
+        return parse_error(R"({"version": "1", "inputs": )" + inputs +
+                           R"(, "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql_file": "dq/r.sql",
+                              "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})");
     };
     EXPECT_NE(message(R"({"name": "x"})").find("\"inputs\" must be an array"), std::string::npos);
-    EXPECT_NE(message(R"([{"sql": "select 1"}])").find("input ?: missing \"name\""), std::string::npos);
-    EXPECT_NE(message(R"([{"name": "x"}])").find("input \"x\": missing \"sql\""), std::string::npos);
-    EXPECT_NE(message(R"([{"name": "x; drop", "sql": "select 1"}])").find("names a temporary table"),
+    EXPECT_NE(message(R"([{"sql_file": "dq/r.sql"}])").find("input ?: missing \"name\""), std::string::npos);
+    EXPECT_NE(message(R"([{"name": "x"}])").find("input \"x\": missing \"sql_file\""), std::string::npos);
+    EXPECT_NE(message(R"([{"name": "x; drop", "sql_file": "dq/r.sql"}])").find("names a temporary table"),
               std::string::npos);
-    EXPECT_NE(message(R"([{"name": "x", "sql": "select 1"}, {"name": "x", "sql": "select 2"}])")
+    EXPECT_NE(message(R"([{"name": "x", "sql_file": "dq/r.sql"}, {"name": "x", "sql_file": "dq/r.sql"}])")
                   .find("input name used twice"),
               std::string::npos);
 }
 
 TEST(DqRules, RejectsBadFilesNamingTheProblem) {
-    auto message = [](const std::string& json) {
-        try {
-            parse_dq_rules(json, "bad.json");
-        } catch (const UsageError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
+    auto message = parse_error;
     EXPECT_NE(message("{not json").find("bad.json: not valid JSON"), std::string::npos);
     EXPECT_NE(message(R"({"rules": []})").find("missing \"version\""), std::string::npos);
     EXPECT_NE(message(R"({"version": "1"})").find("missing \"rules\""), std::string::npos);
@@ -116,15 +152,90 @@ TEST(DqRules, RejectsBadFilesNamingTheProblem) {
     std::string no_threshold = with_rule_field("x", "1");
     no_threshold.replace(no_threshold.find("\"threshold\": 1"), 14, "\"threshold\": \"1\"");
     EXPECT_NE(message(no_threshold).find("\"threshold\" must be a number"), std::string::npos);
-    const std::string rule = R"({"name": "r", "dimension": "volume", "feed": "orders", "sql": "select 1",
+    const std::string rule = R"({"name": "r", "dimension": "volume", "feed": "orders", "sql_file": "dq/r.sql",
         "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"})";
     const std::string twice = R"({"version": "1", "rules": [)" + rule + ", " + rule + "]}";
     EXPECT_NE(message(twice).find("rule name used twice"), std::string::npos) << twice;
 }
 
 TEST(DqRules, AppliesWithoutDropFlag) {
-    DqRuleSet set = parse_dq_rules(with_rule_field("applies_without_drop", "true"), "t.json");
+    DqRuleSet set = parse(with_rule_field("applies_without_drop", "true"));
     EXPECT_TRUE(set.rules[0].applies_without_drop);
+}
+
+// sql_file is relative to the folder of the rules file being read: two rules files naming the same "dq/r.sql"
+// each get their own folder's statement, wherever the process runs (a user's rules file brings its own SQL).
+TEST(DqRules, SqlFileIsRelativeToTheRulesFilesFolder) {
+    const fs::path own = rules_folder() / "elsewhere";
+    write_file(own / "dq" / "r.sql", "select 2\n");
+    write_file(own / "checks" / "nested" / "r.sql", "select 3\n");
+    const std::string json = with_rule_field("x", "1");
+    write_file(own / "rules.json", json);
+    EXPECT_EQ(load_dq_rules((own / "rules.json").string()).rules[0].sql, "select 2\n");
+    EXPECT_EQ(parse(json).rules[0].sql, "select 1\n");  // the same entry beside the other folder's file
+    std::string nested = json;
+    nested.replace(nested.find("dq/r.sql"), 8, "checks/nested/r.sql");
+    EXPECT_EQ(parse(nested, "elsewhere/rules.json").rules[0].sql, "select 3\n");
+
+    // a relative rules path: its folder, relative to the working directory, not the sql dir
+    const fs::path cwd = fs::current_path();
+    fs::current_path(rules_folder());
+    DqRuleSet set;
+    EXPECT_NO_THROW(set = load_dq_rules("elsewhere/rules.json"));
+    fs::current_path(cwd);
+    ASSERT_EQ(set.rules.size(), 1u);
+    EXPECT_EQ(set.rules[0].sql, "select 2\n");
+}
+
+// A missing, unreadable or empty sql_file is a configuration error (exit 2) naming the rules file, the rule and
+// the path, raised while the file is read: before any rule runs.
+TEST(DqRules, AnSqlFileThatCannotBeReadIsAConfigurationError) {
+    const std::string bad = (rules_folder() / "bad.json").string();
+    auto message = [](const std::string& file) {
+        std::string json = with_rule_field("x", "1");
+        json.replace(json.find("dq/r.sql"), 8, file);
+        return parse_error(json);
+    };
+    const std::string missing = message("dq/nope.sql");
+    EXPECT_NE(missing.find(bad + ": rule \"r\": cannot read sql_file \"dq/nope.sql\""), std::string::npos) << missing;
+    EXPECT_NE(missing.find("(" + (rules_folder() / "dq" / "nope.sql").string() + ")"), std::string::npos) << missing;
+    EXPECT_NE(message("dq").find("cannot read sql_file \"dq\""), std::string::npos);  // a folder
+    EXPECT_NE(message("dq/blank.sql").find("rule \"r\": sql_file \"dq/blank.sql\""), std::string::npos);
+    EXPECT_NE(message("dq/blank.sql").find("is empty"), std::string::npos);
+    EXPECT_NE(message("").find("\"sql_file\" must be a non-empty string"), std::string::npos);
+    std::string no_file = with_rule_field("x", "1");
+    no_file.replace(no_file.find("\"sql_file\": \"dq/r.sql\","), 23, "");
+    EXPECT_NE(parse_error(no_file).find("rule \"r\": missing \"sql_file\""), std::string::npos) << no_file;
+    EXPECT_THROW(load_dq_rules(bad), UsageError);  // the rules file itself missing
+
+    const fs::path unreadable = rules_folder() / "dq" / "unreadable.sql";
+    write_file(unreadable, "select 1\n");
+    fs::permissions(unreadable, fs::perms::none);
+    if (!std::ifstream(unreadable)) {  // root reads it anyway
+        EXPECT_NE(message("dq/unreadable.sql").find("cannot read sql_file"), std::string::npos);
+    }
+    fs::permissions(unreadable, fs::perms::owner_all);
+}
+
+// One way only: a rules file still carrying a statement inline in "sql" is refused, naming the file and the
+// entry, and saying where the statement goes.
+TEST(DqRules, AnInlineSqlIsRejected) {
+    const std::string bad = (rules_folder() / "bad.json").string();
+    std::string inline_rule = with_rule_field("x", "1");
+    inline_rule.replace(inline_rule.find("\"sql_file\": \"dq/r.sql\""), 22, "\"sql\": \"select 1\"");
+    std::string m = parse_error(inline_rule);
+    EXPECT_NE(m.find(bad + ": rule \"r\": \"sql\" is no longer read: move the statement into a file and name it "
+                           "with \"sql_file\""),
+              std::string::npos)
+        << m;
+    EXPECT_NE(m.find("\"dq/r.sql\""), std::string::npos) << m;
+    // also beside a sql_file, and as the old array of lines
+    EXPECT_NE(parse_error(with_rule_field("sql", "[\"select 1\"]")).find("\"sql\" is no longer read"),
+              std::string::npos);
+    m = parse_error(R"({"version": "1", "inputs": [{"name": "dq_in", "sql": ["select 1 as one"]}],
+                      "rules": [{"name": "r", "dimension": "volume", "feed": "orders", "sql_file": "dq/r.sql",
+                                 "comparison": ">=", "threshold": 1, "unit": "count", "severity": "error"}]})");
+    EXPECT_NE(m.find("input \"dq_in\": \"sql\" is no longer read"), std::string::npos) << m;
 }
 
 TEST(DqRules, ThresholdComparison) {
@@ -140,7 +251,7 @@ TEST(DqRules, ThresholdComparison) {
 }
 
 TEST(DqRules, FailureMessageNamesRuleObservedAndThreshold) {
-    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    DqRuleSet set = parse(one_rule);
     EXPECT_EQ(dq_failure_message(set.rules[0], 91.2), "dq rule orders_validity failed: observed 91.20% < threshold 97.00%");
     DqRule dup = set.rules[0];
     dup.name = "orders_unique_order_id";
@@ -155,7 +266,7 @@ TEST(DqRules, FailureMessageNamesRuleObservedAndThreshold) {
 }
 
 TEST(DqRules, ThresholdOverrides) {
-    DqRuleSet set = parse_dq_rules(one_rule, "test.json");
+    DqRuleSet set = parse(one_rule);
     apply_threshold_overrides(set, {"orders_validity=90.5"});
     EXPECT_DOUBLE_EQ(set.rules[0].threshold, 90.5);
     EXPECT_THROW(apply_threshold_overrides(set, {"nope=1"}), UsageError);
@@ -191,6 +302,13 @@ TEST(DqRules, ShippedRulesFileIsValid) {
         EXPECT_TRUE(dated) << r.name << " ignores the load date";
     }
     for (const auto& input : set.inputs) EXPECT_NE(input.sql.find("$1"), std::string::npos) << input.name;
+    // every statement in sql/dq/ is one of the file's inputs or rules, named after it (none left behind)
+    std::set<std::string> names, files;
+    for (const auto& input : set.inputs) names.insert(input.name);
+    for (const auto& r : set.rules) names.insert(r.name);
+    for (const auto& f : fs::directory_iterator(sql_dir() + "/dq"))
+        if (f.path().extension() == ".sql") files.insert(f.path().stem().string());
+    EXPECT_EQ(files, names);
     EXPECT_EQ(dims, (std::set<std::string>{"completeness", "accuracy", "consistency", "validity", "volume", "freshness"}));
     EXPECT_THROW(load_dq_rules("/nonexistent/rules.json"), UsageError);
 }

@@ -1,0 +1,6 @@
+-- Percent of the events records landed for the load date that are valid (not quarantined at any stage):
+-- (landed - quarantined) / landed, landed = raw rows + records quarantined before reaching raw.
+select round(
+    100.0 * (raw_rows + quarantined_before_raw - quarantined) / nullif(raw_rows + quarantined_before_raw, 0), 4
+)
+from dq_landed_events
