@@ -82,6 +82,23 @@ TEST_F(DqTest, CleanDayPassesAndRecordsEveryRule) {
     EXPECT_EQ(count("select count(*) from audit.dq_results where load_date = '2025-12-13'"), rules);
 }
 
+// The uniqueness rules count repeats only where no primary key prevents them: with the key, the day's ids are
+// not grouped; without it (a table rebuilt by hand, say), a repeated id fails the day.
+TEST_F(DqTest, RepeatedBusinessKeysFailOnceNoPrimaryKeyPreventsThem) {
+    orders(10);
+    events(10);
+    run_ok("dq_checks", {"--date", day});
+    EXPECT_EQ(result("orders_unique_order_id"), "0 0 <= error passed true");
+    db().exec("alter table staging.orders drop constraint orders_pkey cascade");
+    db().exec("alter table staging.events drop constraint events_pkey cascade");
+    db().exec("insert into staging.orders select * from staging.orders where order_id in ('O1', 'O2')");
+    db().exec("insert into staging.events select * from staging.events where event_id = 'E3'");
+    auto r = run("dq_checks", {"--date", day, "--threshold", "orders_accuracy=0", "--threshold", "orders_validity=0"});
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_EQ(result("orders_unique_order_id"), "2 0 <= error failed false");
+    EXPECT_EQ(result("events_unique_event_id"), "1 0 <= error failed false");
+}
+
 TEST_F(DqTest, HighDefectDayExitsThreeNamingRuleObservedAndThreshold) {
     orders(91);
     quarantined("orders", "extract", "malformed", 5);
