@@ -74,15 +74,20 @@ struct Findings {
     }
     // required: absent or null is missing; another kind than `kind` is invalid
     bool require(const JsonField& f, JsonKind kind, std::string_view path, std::string_view expected) {
-        if (!f.present()) {
+        return require(f, kind, path, {}, expected);
+    }
+    // The same for `name` inside `parent`: the path is only joined when reported, so a valid line of an order
+    // builds no string (a generated day of 220k orders holds 351k lines)
+    bool require(const JsonField& f, JsonKind kind, std::string_view parent, std::string_view name,
+                 std::string_view expected) {
+        if (f.present() && f.kind == kind) return true;
+        std::string path(parent);
+        if (!name.empty()) path.append(".").append(name);
+        if (!f.present())
             miss(path);
-            return false;
-        }
-        if (f.kind != kind) {
-            bad("invalid value for \"" + std::string(path) + "\": expected " + std::string(expected));
-            return false;
-        }
-        return true;
+        else
+            bad("invalid value for \"" + path + "\": expected " + std::string(expected));
+        return false;
     }
 };
 
@@ -156,9 +161,9 @@ std::optional<RecordProblem> parse_order(ondemand::parser& parser, std::string_v
                 f.bad("invalid value for \"" + p + "\": expected an object");
                 continue;
             }
-            f.require(l[product_id], JsonKind::string, p + ".product_id", "a string");
-            f.require(l[quantity], JsonKind::number, p + ".quantity", "an integer");
-            f.require(l[unit_price], JsonKind::number, p + ".unit_price", "a number");
+            f.require(l[product_id], JsonKind::string, p, line_fields[product_id], "a string");
+            f.require(l[quantity], JsonKind::number, p, line_fields[quantity], "an integer");
+            f.require(l[unit_price], JsonKind::number, p, line_fields[unit_price], "a number");
             if (l[discount].wrong_type(JsonKind::number))
                 f.bad("invalid value for \"" + p + ".discount\": expected a number");
         }
