@@ -39,10 +39,8 @@ bool is_country_code(std::string_view s) {
 std::optional<RecordProblem> CustomerParser::parse(std::string_view json, int64_t load_day, CustomerChange& out) {
     if (!is_valid_utf8(json)) return RecordProblem{Reason::invalid_utf8, "the record is not valid UTF-8"};
     text_.assign(json);
-    if (std::string why = capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
-                                                    fields_);
-        !why.empty())
-        return RecordProblem{Reason::malformed, why};
+    if (auto error = capture_json_document(parser_, text_.data(), text_.size(), text_.capacity(), field_names, fields_))
+        return RecordProblem{Reason::malformed, error.message()};
     auto& f = fields_;
     for (Field r : {op, user_id, updated_at})
         if (!f[r].present()) return RecordProblem{Reason::missing_field, "missing field " + quoted(r)};
@@ -66,7 +64,7 @@ std::optional<RecordProblem> CustomerParser::parse(std::string_view json, int64_
     out.marketing_opt_in.reset();
     out.has_text.fill(false);
     if (upsert) {  // a delete needs only who and when; whatever else it carries is ignored
-        const std::string& seg = f[segment].text;
+        const std::string_view seg = f[segment].text;
         if (f[segment].kind != JsonKind::string || (seg != "consumer" && seg != "premium" && seg != "business"))
             return RecordProblem{Reason::invalid_value, "\"segment\" must be one of consumer premium business"};
         out.segment = seg;
@@ -92,9 +90,11 @@ std::optional<RecordProblem> CustomerParser::parse(std::string_view json, int64_
         }
     }
     if (is_future(out.updated_at, load_day))
-        return RecordProblem{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp,
+                             "\"updated_at\" " + std::string(f[updated_at].text) + " is after the load date"};
     if (out.signup_ts && is_future(*out.signup_ts, load_day))
-        return RecordProblem{Reason::future_timestamp, "\"signup_ts\" " + f[signup_ts].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp,
+                             "\"signup_ts\" " + std::string(f[signup_ts].text) + " is after the load date"};
     return std::nullopt;
 }
 

@@ -47,10 +47,8 @@ std::optional<RecordProblem> ProductParser::parse(std::string_view json, int64_t
     product_id_read_.clear();
     if (!is_valid_utf8(json)) return RecordProblem{Reason::invalid_utf8, "the record is not valid UTF-8"};
     text_.assign(json);
-    if (std::string why = capture_json_object(parser_, text_.data(), text_.size(), text_.capacity(), field_names,
-                                                    fields_);
-        !why.empty())
-        return RecordProblem{Reason::malformed, why};
+    if (auto error = capture_json_document(parser_, text_.data(), text_.size(), text_.capacity(), field_names, fields_))
+        return RecordProblem{Reason::malformed, error.message()};
     auto& f = fields_;
     if (f[product_id].kind == JsonKind::string) product_id_read_ = f[product_id].text;
     for (Field r : required)
@@ -80,8 +78,8 @@ std::optional<RecordProblem> ProductParser::parse(std::string_view json, int64_t
     if (f[price].kind == JsonKind::number) cents = parse_cents(f[price].text);
     if (!cents || *cents < 0)
         return RecordProblem{Reason::invalid_value, "\"price\" must be a number >= 0 with at most 2 decimals, got " +
-                                                      (f[price].kind == JsonKind::number ? f[price].text
-                                                                                               : "a non-number")};
+                                                      std::string(f[price].kind == JsonKind::number ? f[price].text
+                                                                                                    : "a non-number")};
     out.price_cents = *cents;
     if (f[active].kind != JsonKind::boolean) return RecordProblem{Reason::invalid_value, "\"active\" must be true or false"};
     out.active = f[active].flag;
@@ -91,7 +89,8 @@ std::optional<RecordProblem> ProductParser::parse(std::string_view json, int64_t
     if (!ts) return RecordProblem{Reason::invalid_value, "\"updated_at\" must be an RFC 3339 timestamp"};
     out.updated_at = *ts;
     if (is_future(*ts, load_day))
-        return RecordProblem{Reason::future_timestamp, "\"updated_at\" " + f[updated_at].text + " is after the load date"};
+        return RecordProblem{Reason::future_timestamp,
+                             "\"updated_at\" " + std::string(f[updated_at].text) + " is after the load date"};
     return std::nullopt;
 }
 
