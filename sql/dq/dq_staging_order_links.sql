@@ -14,17 +14,10 @@ known_customers as (
     select distinct c.user_key from warehouse.dim_customer c where not c.is_inferred
 ),
 
--- the day's user keys in one call (private.user_keys, the salt read once): private.user_key per order runs
--- a query per call, which was two thirds of this input's time
-day_users as (
-    select k.user_id, k.user_key
-    from private.user_keys(array(select distinct o.user_id from staging.orders o where o.load_date = $1::date)) k
-),
-
+-- each order's user key as transform_orders stored it: hashing the day's users here was most of this input's time
 day_orders as (
-    select o.order_id, o.revenue, o.units, o.line_count, u.user_key
+    select o.order_id, o.revenue, o.units, o.line_count, o.user_key
     from staging.orders o
-    left join day_users u on u.user_id = o.user_id
     where o.load_date = $1::date
 ),
 

@@ -14,7 +14,7 @@ update staging.orders s set
     currency = u.currency, channel = u.channel, payment_method = u.payment_method,
     payment_amount = u.payment_amount, revenue = u.revenue, units = u.units, line_count = u.line_count,
     ship_country = u.ship_country, ship_region = u.ship_region, load_date = u.load_date,
-    replaced_earlier = true, source_file = u.source_file, line_no = u.line_no
+    replaced_earlier = true, source_file = u.source_file, line_no = u.line_no, user_key = u.user_key
 from (select * from tmp_order_updates order by order_id) u
 where u.order_id = s.order_id;
 

@@ -1,13 +1,6 @@
--- $1 = load date. The load's users with their pseudonymous key, hashed once per user by one set-based call
--- (private.user_key called per user cost 75 us each).
+-- $1 = load date. The load's users with their pseudonymous key, as transform_orders stored it
+-- (staging.orders.user_key): no user is hashed again here.
 create temporary table day_users as
-with
-
-users as (
-    select distinct s.user_id
-    from staging.orders s
-    where s.load_date = $1::date
-)
-
-select k.user_id, k.user_key
-from private.user_keys(array(select user_id from users)) k
+select distinct s.user_id, s.user_key
+from staging.orders s
+where s.load_date = $1::date

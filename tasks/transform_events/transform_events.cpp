@@ -11,8 +11,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "common/erasure.hpp"
 #include "common/copy.hpp"
@@ -22,6 +20,7 @@
 #include "common/quarantine.hpp"
 #include "common/sql_files.hpp"
 #include "common/timeutil.hpp"
+#include "common/user_keys.hpp"
 #include "event_rules.hpp"
 #include "first_arrivals.hpp"
 #include "handed_over.hpp"
@@ -76,15 +75,6 @@ private:
     std::string overflow_;
 };
 
-// String-keyed maps and sets looked up by a view, without building a string per row.
-struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
-};
-using StringSet = std::unordered_set<std::string, ViewHash, std::equal_to<>>;
-template <typename V>
-using StringMap = std::unordered_map<std::string, V, ViewHash, std::equal_to<>>;
-
 // staging.events' columns in the order the spool's fields and the final COPY give them
 constexpr const char* staging_copy_sql =
     "copy staging.events (event_id, event_ts, event_date, event_type, session_id, product_id, page_url, device, "
@@ -99,29 +89,6 @@ void copy_day_events(Connection& db, events::FirstArrivals& day) {
         ids.end_row();
     });
     ids.finish();
-}
-
-// The pseudonymous key of each of the day's users, computed once per user by private.user_key on `conn` (the
-// reader connection, in a thread of its own while the task's connection compares the day with staging: a
-// call of the function costs tens of microseconds, a hundred thousand users seconds).
-StringMap<std::string> day_user_keys(Connection& conn, const StringSet& users) {
-    conn.exec("create temporary table day_users (user_id text not null)");
-    {
-        BinaryCopyIn rows(conn, "copy day_users (user_id) from stdin with (format binary)");
-        for (const auto& u : users) {
-            rows.text(u);
-            rows.end_row();
-        }
-        rows.finish();
-    }
-    StringMap<std::string> keys;
-    keys.reserve(users.size());
-    copy_out_binary(conn, "copy (select user_id, private.user_key(user_id) from day_users) to stdout",
-                    [&](const std::vector<std::string_view>& cols) {
-                        keys.emplace(std::string(cols[0]), std::string(cols[1]));
-                    });
-    conn.exec("drop table day_users");
-    return keys;
 }
 
 // Per event id of the day that staging's other loads hold (events_seen): whether the day's arrival is first
@@ -223,7 +190,8 @@ void transform_events(TaskContext& ctx) {
 
     static const std::string work_tables_sql = read_sql_file("staging/events_work_tables.sql");
     db.exec_script(work_tables_sql);
-    auto user_keys_ready = std::async(std::launch::async, [&] { return day_user_keys(reader, users); });
+    // the day's users' keys on the reader connection, in a thread, while this one compares the day with staging
+    auto user_keys_ready = std::async(std::launch::async, [&] { return user_keys_of(reader, users); });
     copy_day_events(db, day);
     db.exec("analyze day_events");
     lap("copied the day's event ids");

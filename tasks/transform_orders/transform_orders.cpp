@@ -13,18 +13,21 @@
 
 #include <algorithm>
 #include <chrono>
+#include <future>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "common/copy.hpp"
 #include "common/erasure.hpp"
+#include "common/errors.hpp"
 #include "common/landing.hpp"
 #include "common/logging.hpp"
 #include "common/quarantine.hpp"
 #include "common/raw_records.hpp"
 #include "common/sql_files.hpp"
 #include "common/text_array.hpp"
+#include "common/user_keys.hpp"
 #include "order_record.hpp"
 #include "order_spool.hpp"
 
@@ -47,7 +50,7 @@ constexpr size_t probe_chunk = 10000;  // ids per primary-key probe statement
 
 constexpr const char* staging_orders_columns =
     "order_id, user_id, order_ts, updated_at, status, currency, channel, payment_method, payment_amount, revenue, "
-    "units, line_count, ship_country, ship_region, load_date, replaced_earlier, source_file, line_no";
+    "units, line_count, ship_country, ship_region, load_date, replaced_earlier, source_file, line_no, user_key";
 constexpr const char* staging_lines_columns =
     "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
@@ -64,8 +67,8 @@ void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<c
     }
 }
 
-void write_order(BinaryRowWriter& out, const Order& o, int64_t load_day, bool replaced_earlier,
-                 const std::string& source_file, long long line_no) {
+void write_order(BinaryRowWriter& out, const Order& o, const std::string& user_key, int64_t load_day,
+                 bool replaced_earlier, const std::string& source_file, long long line_no) {
     out.text(o.order_id).text(o.user_id).timestamp(o.order_ts).timestamp(o.updated_at);
     out.text(o.status).text(o.currency).text(o.channel).text(o.payment_method);
     out.cents(o.payment_cents).cents(o.revenue_cents()).int4(static_cast<int32_t>(o.units()));
@@ -74,7 +77,7 @@ void write_order(BinaryRowWriter& out, const Order& o, int64_t load_day, bool re
         out.text(*o.ship_region);
     else
         out.null();
-    out.date(load_day).boolean(replaced_earlier).text(source_file).int8(line_no);
+    out.date(load_day).boolean(replaced_earlier).text(source_file).int8(line_no).text(user_key);
     out.end_row();
 }
 
@@ -116,6 +119,7 @@ void transform_orders(TaskContext& ctx) {
     OrderSpool spool;
     std::vector<std::string> files;  // source file names by index, in order of first appearance
     std::unordered_map<std::string, DayWinner> winners;
+    StringSet users;  // the day's distinct user ids
     simdjson::ondemand::parser parser;
     Order order;
     long long valid = 0;
@@ -135,6 +139,7 @@ void transform_orders(TaskContext& ctx) {
         }
         ++valid;
         spool.add(order, current_file, raw.line_no);
+        if (users.find(order.user_id) == users.end()) users.emplace(order.user_id);
         auto [it, added] = winners.try_emplace(order.order_id);
         DayWinner& w = it->second;
         int file_order = added ? 1 : files[current_file].compare(files[w.file]);
@@ -151,6 +156,9 @@ void transform_orders(TaskContext& ctx) {
         if (!feed_has_drop(db, "orders", ctx.date())) throw no_drop("orders", ctx.date(), "no raw.orders rows");
     }
     auto parsed = std::chrono::steady_clock::now();
+    // the day's users' keys, stored beside their ids (the fact load and the quality rules read them from there):
+    // on the reader connection, in a thread, while this one probes staging
+    auto user_keys_ready = std::async(std::launch::async, [&] { return user_keys_of(reader, users); });
 
     // The winners against staging's states, by primary key, a chunk of ids at a time.
     std::vector<const std::string*> ids;
@@ -181,6 +189,13 @@ void transform_orders(TaskContext& ctx) {
     std::vector<const std::string*>().swap(changed);
     auto probed = std::chrono::steady_clock::now();
 
+    const auto user_keys = user_keys_ready.get();
+    auto key_of = [&](const Order& o) -> const std::string& {
+        auto it = user_keys.find(o.user_id);
+        if (it == user_keys.end()) throw RetryableError("no user key computed for user id \"" + o.user_id + "\"");
+        return it->second;
+    };
+
     // Pass 2: the spool again, writing only the versions this load sets. New orders go straight into
     // tmp_new_orders; the rest wait in spools, since one connection carries one COPY at a time.
     CopySpool update_spool, lines_spool, new_shipping_spool, shipping_update_spool;
@@ -201,9 +216,9 @@ void transform_orders(TaskContext& ctx) {
             const DayWinner& w = winners.find(order.order_id)->second;
             if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
             if (w.fate == Fate::insert)
-                write_order(new_orders, order, load_day, false, files[file], line_no);
+                write_order(new_orders, order, key_of(order), load_day, false, files[file], line_no);
             else
-                write_order(order_updates, order, load_day, true, files[file], line_no);
+                write_order(order_updates, order, key_of(order), load_day, true, files[file], line_no);
             write_lines(lines, order, load_day);
             write_shipping(w.shipping_known ? shipping_updates : new_shipping, order);
         }

@@ -19,10 +19,10 @@ protected:
         db().exec(
             "insert into staging.orders (order_id, user_id, order_ts, updated_at, status, currency, channel, "
             "payment_method, payment_amount, revenue, units, line_count, ship_country, ship_region, load_date, "
-            "source_file, line_no) "
+            "source_file, line_no, user_key) "
             "select 'O' || g, 'U' || g % 7, $1::date + time '12:00', $1::date + time '12:00', 'paid', 'USD', 'web', "
             "'paypal', 10.00 + case when g <= $3::int then 1 else 0 end, 10.00, 1, 1, 'US', 'CA', $1::date, "
-            "'orders/x/a.json', g from generate_series(1, $2::int) g",
+            "'orders/x/a.json', g, private.user_key('U' || g % 7) from generate_series(1, $2::int) g",
             p);
         db().exec("insert into staging.order_lines (order_id, line_number, product_id, quantity, unit_price, discount, "
                   "revenue, load_date) select 'O' || g, 1, 'P1', 1, 10.00, 0, 10.00, $2::date "
