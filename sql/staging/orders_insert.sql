@@ -5,7 +5,7 @@
 -- visited once, in turn (as transform_events writes staging.events). Runs after orders_apply_updates.sql has
 -- removed the replaced states' lines.
 insert into staging.orders
-select * from tmp_new_orders
+select * from (select * from tmp_new_orders union all select * from tmp_order_updates) t
 order by order_id;
 
 insert into staging.order_lines
@@ -13,5 +13,5 @@ select * from tmp_order_lines
 order by order_id, line_number;
 
 insert into private.order_shipping
-select * from tmp_new_shipping
+select * from (select * from tmp_new_shipping union all select * from tmp_shipping_updates) t
 order by order_id;

@@ -110,7 +110,7 @@ void transform_orders(TaskContext& ctx) {
     const std::string known_states_sql = read_sql_file("staging/orders_known_states.sql");
     const std::string shipping_known_sql = read_sql_file("staging/order_shipping_known.sql");
     const std::string apply_updates_sql = read_sql_file("staging/orders_apply_updates.sql");
-    const std::string shipping_updates_sql = read_sql_file("staging/order_shipping_apply_updates.sql");
+    const std::string analyze_sql = read_sql_file("staging/orders_analyze.sql");
     const std::string insert_sql = read_sql_file("staging/orders_insert.sql");
 
     // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order.
@@ -236,7 +236,7 @@ void transform_orders(TaskContext& ctx) {
     shipping_update_spool.load(db, "copy tmp_shipping_updates" + shipping_columns);
     db.exec_script(apply_updates_sql);
     db.exec_script(insert_sql);
-    db.exec_script(shipping_updates_sql);
+    db.exec_script(analyze_sql);
     ctx.counts.rows_written = changed_orders;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "orders", ctx.date(), "transform");  // erased users stay erased on a reload

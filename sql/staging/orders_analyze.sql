@@ -1,16 +1,4 @@
--- Overwrites the shipping rows of orders whose state this load set and that already had one, by key probes
--- in key order (see orders_apply_updates.sql: a hash join would read every shipping row ever loaded).
-set local enable_hashjoin = off;
-set local enable_mergejoin = off;
-
-update private.order_shipping p set
-    city = u.city, postal_code = u.postal_code
-from (select * from tmp_shipping_updates order by order_id) u
-where u.order_id = p.order_id;
-
-reset enable_hashjoin;
-reset enable_mergejoin;
-
+-- After transform_orders' writes (orders_apply_updates.sql, orders_insert.sql).
 -- a large load changes the tables' shape: fresh statistics of the columns the day's readers filter on keep
 -- their plans good (load_date: a new date the old statistics never saw). Only those columns: a whole-table
 -- analyze also sorts the sample's text columns, measured at 2.0-2.9 s for staging.orders and 4.1 s for its
