@@ -131,10 +131,6 @@ Result Connection::exec(const std::string& sql, const std::vector<std::optional<
     return r;
 }
 
-namespace {
-
-// Whether a statement refers to a parameter ($1, $2, ...) outside its "--" comments: the server refuses
-// parameters a statement does not use.
 bool uses_parameters(std::string_view statement) {
     bool in_comment = false;
     for (size_t i = 0; i + 1 < statement.size(); ++i) {
@@ -145,8 +141,6 @@ bool uses_parameters(std::string_view statement) {
     }
     return false;
 }
-
-}  // namespace
 
 void Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
     size_t start = 0;

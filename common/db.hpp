@@ -100,4 +100,8 @@ private:
     bool open_ = true;
 };
 
+// Whether a statement refers to a parameter ($1, $2, ...) outside its "--" comments: the server refuses
+// parameters a statement does not use, so a caller with one to give passes it only then.
+bool uses_parameters(std::string_view statement);
+
 }  // namespace ecomm

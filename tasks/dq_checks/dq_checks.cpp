@@ -12,6 +12,7 @@
 
 #include "common/errors.hpp"
 #include "common/landing.hpp"
+#include "common/sql_names.hpp"
 #include "common/timeutil.hpp"
 
 namespace ecomm {
@@ -37,10 +38,10 @@ void create_inputs(Connection& db, const DqRuleSet& set, const std::string& date
             continue;
         }
         const std::string sql =
-            "create temporary table " + input.name + " on commit drop as\n" + input.sql;
+            "create temporary table " + quoted_name(db, input.name) + " on commit drop as\n" + input.sql;
         const auto t0 = std::chrono::steady_clock::now();
         try {
-            if (input.sql.find("$1") != std::string::npos)
+            if (uses_parameters(input.sql))
                 db.exec(sql, {date});
             else
                 db.exec(sql);
@@ -67,7 +68,7 @@ DqResult evaluate(Connection& db, const DqRule& rule, const std::string& date, b
     std::optional<std::string> value;
     try {
         // $1 is the load date; a rule that does not need it takes no parameter (libpq would refuse one)
-        value = rule.sql.find("$1") != std::string::npos ? db.scalar(rule.sql, {date}) : db.scalar(rule.sql);
+        value = uses_parameters(rule.sql) ? db.scalar(rule.sql, {date}) : db.scalar(rule.sql);
         db.exec("release savepoint dq_rule");
     } catch (const DbError& e) {
         if (e.code() == ExitCode::retry) throw;
