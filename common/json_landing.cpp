@@ -29,7 +29,8 @@ RawJsonLanding::RawJsonLanding(TaskContext& ctx, const std::string& feed)
     } else {
         db.exec("delete from " + table + " where load_date = $1::date", {ctx.date()});
     }
-    copy_.emplace(db, "copy " + target + " (load_date, source_file, line_no, record) from stdin with (" + options + ")");
+    copy_.emplace(db, "copy " + target + " (load_date, source_file, line_no, record) from stdin with (" + options +
+                          ")");
 }
 
 void RawJsonLanding::add(const std::string& file, long line, std::string_view text, bool terminated) {

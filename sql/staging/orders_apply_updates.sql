@@ -1,8 +1,8 @@
 -- Removes the states the day's newer ones replace (tmp_order_updates, decided in C++ against the state read by
 -- primary key), their lines and shipping rows; orders_insert.sql then inserts the new states with the new
--- orders, every set state's lines and the shipping rows. A delete and an insert rather than an update: the row is rewritten whole either way (the
--- load_date BRIN makes any update of a state non-HOT), and the columns need no list here beside transform_orders'
--- one. The task's lock keeps any other run of it from changing a state between that read and this delete.
+-- orders, every set state's lines and the shipping rows. A delete and an insert rather than an update: the
+-- row is rewritten whole either way (the load_date BRIN makes any update of a state non-HOT), and the columns
+-- need no list here beside transform_orders' one. The task's lock keeps any other run of it from changing a state between that read and this delete.
 -- Every join below probes staging's keys for the day's rows: a hash join would read all of staging (every day
 -- ever loaded) for a few thousand updates, and the planner picks one at any size. With the other joins off the
 -- plan is that probe whatever the estimates: analyzing the temporary table first (it was, here) cost 1-2 s for

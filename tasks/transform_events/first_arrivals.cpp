@@ -24,7 +24,8 @@ struct FirstArrivals::Header {
 
 namespace {
 
-constexpr size_t header_bytes = 1 + 4 + 8 + 4 + 4 + 4;
+constexpr size_t lengths_at = 1 + 4 + 8;              // live, file, line_no; then the three lengths
+constexpr size_t header_bytes = lengths_at + 4 + 4 + 4;  // id, user id and fields lengths
 constexpr size_t flush_bytes = 1 << 20;
 
 template <typename T>
@@ -188,13 +189,13 @@ public:
 
     // A record's size from its header.
     static size_t record_bytes(const char* p) {
-        p += 1 + 4 + 8;
+        p += lengths_at;
         const uint32_t id_len = get<uint32_t>(p), user_len = get<uint32_t>(p), fields_len = get<uint32_t>(p);
         return header_bytes + id_len + user_len + fields_len;
     }
     static bool live(std::string_view record) { return record[0] != 0; }
     static std::string_view id(std::string_view record) {
-        const char* p = record.data() + 1 + 4 + 8;
+        const char* p = record.data() + lengths_at;
         return std::string_view(record.data() + header_bytes, get<uint32_t>(p));
     }
 

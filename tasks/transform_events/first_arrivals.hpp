@@ -22,8 +22,9 @@ struct SpooledEvent {
 };
 
 // Memory: 16 bytes a hash slot (1.33 to 2.67 slots per distinct id: a power of two, at most 3/4 full), the file
-// names, and a 1 MiB write buffer (for_each_in_id_order: one run besides); the events themselves are on disk. Exact: ids are compared byte for byte
-// (a repeat's earlier record is read back), a 64-bit hash only finds the candidates.
+// names, and a 1 MiB write buffer (for_each_in_id_order: one run besides); the events themselves are on disk.
+// Exact: ids are compared byte for byte (a repeat's earlier record is read back), a 64-bit hash only finds the
+// candidates.
 class FirstArrivals {
 public:
     FirstArrivals();

@@ -160,7 +160,8 @@ TEST_F(DqTest, RulesFileFromOptionOrEnvironment) {
                "-- the orders landed in raw for the load date\n"
                "select count(*) from raw.orders where load_date = $1::date\n");
     // a comment may name $1 where the query does not use it: the date goes only to a statement that does
-    write_file(dir + "/dq/orders_warn_only.sql", "-- every load's orders, not only $1's\nselect count(*) from raw.orders\n");
+    write_file(dir + "/dq/orders_warn_only.sql",
+               "-- every load's orders, not only $1's\nselect count(*) from raw.orders\n");
     write_file(dir + "/rules.json", R"({"version": "test-3", "rules": [
         {"name": "orders_at_least_50", "dimension": "volume", "feed": "orders", "sql_file": "dq/orders_at_least_50.sql",
          "comparison": ">=", "threshold": 50, "unit": "count", "severity": "error"},
