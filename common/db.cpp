@@ -69,6 +69,16 @@ Connection::~Connection() {
         if (PGcancel* handle = g_cancels[static_cast<size_t>(cancel_slot_)].exchange(nullptr)) PQfreeCancel(handle);
 }
 
+void Connection::cancel_running() noexcept {
+    char errbuf[256];
+    if (cancel_slot_ >= 0) {
+        if (PGcancel* c = g_cancels[static_cast<size_t>(cancel_slot_)].load()) PQcancel(c, errbuf, sizeof errbuf);
+    } else if (PGcancel* c = PQgetCancel(conn_.get())) {
+        PQcancel(c, errbuf, sizeof errbuf);
+        PQfreeCancel(c);
+    }
+}
+
 void Connection::cancel_from_signal() noexcept {
     for (auto& slot : g_cancels) {
         if (PGcancel* c = slot.load()) {
@@ -215,11 +225,7 @@ long long Connection::copy_out_messages(const std::string& copy_sql,
                 if (batch.bytes.size() >= batch_bytes && !publish()) {
                     // the consumer failed: end the statement and drain, so the connection stays usable
                     stopped = true;
-                    if (PGcancel* c = PQgetCancel(conn_.get())) {
-                        char errbuf[256];
-                        PQcancel(c, errbuf, sizeof errbuf);
-                        PQfreeCancel(c);
-                    }
+                    cancel_running();
                     while ((n = PQgetCopyData(conn_.get(), &buf, 0)) >= 0) PQfreemem(buf);
                     break;
                 }

@@ -67,6 +67,8 @@ public:
     std::string quote_literal(std::string_view s) const;
     std::string quote_identifier(std::string_view s) const;
 
+    // Asks the server to cancel this connection's running statement, if any; safe from another thread.
+    void cancel_running() noexcept;
     // Sends a cancel request for the running statement of every open connection; safe in a signal handler.
     static void cancel_from_signal() noexcept;
 

@@ -13,62 +13,66 @@ from warehouse.mart_inferred_products m
 left join warehouse.dim_product p on p.product_key = m.product_key
 where p.product_key is null or not p.is_inferred;
 
--- remember the inferred products counted as Unknown on the dates refreshed now
+-- the dates' range, for the planner (as in refresh_dates.sql)
+analyze refresh_category_dates;
+select set_config('ecomm.refresh_category_from', coalesce(min(order_date)::text, 'infinity'), true),
+       set_config('ecomm.refresh_category_to', coalesce(max(order_date)::text, '-infinity'), true)
+from refresh_category_dates;
+
+-- remember the inferred products counted as Unknown on the dates refreshed now (inserted below, from the same
+-- read of the lines)
 delete from warehouse.mart_inferred_products
 where order_date in (select order_date from refresh_category_dates);
-
-insert into warehouse.mart_inferred_products (order_date, product_key)
-select distinct l.order_date, l.product_key
-from warehouse.fact_order_lines l
-join warehouse.dim_product p on p.product_key = l.product_key
-where l.order_date in (select order_date from refresh_category_dates)
-  and l.order_date between (select min(order_date) from refresh_category_dates)
-                       and (select max(order_date) from refresh_category_dates)
-  and not l.is_cancelled_or_refunded
-  and p.is_inferred;
 
 delete from marts.sales_by_category
 where order_date in (select order_date from refresh_category_dates);
 
-insert into marts.sales_by_category (order_date, category, orders, units, revenue)
 with
 
-lines as (
-    select l.order_date, l.order_id, l.product_key, l.quantity, l.revenue
+-- the dates' live lines with their category, read once for the sums, the orders and the inferred products
+categorised as materialized (
+    select
+        l.order_date,
+        l.order_id,
+        l.product_key,
+        l.quantity,
+        l.revenue,
+        coalesce(p.is_inferred, false) as is_inferred,
+        case when p.is_inferred or p.category is null or p.category = '' then 'Unknown' else p.category end as category
     from warehouse.fact_order_lines l
+    left join warehouse.dim_product p on p.product_key = l.product_key
     where l.order_date in (select order_date from refresh_category_dates)
-      and l.order_date between (select min(order_date) from refresh_category_dates)
-                           and (select max(order_date) from refresh_category_dates)
+      and l.order_date between current_setting('ecomm.refresh_category_from')::date
+                           and current_setting('ecomm.refresh_category_to')::date
       and not l.is_cancelled_or_refunded
 ),
 
-categorised as (
-    select
-        lines.order_date,
-        lines.order_id,
-        lines.quantity,
-        lines.revenue,
-        case when p.is_inferred or p.category is null or p.category = '' then 'Unknown' else p.category end as category
-    from lines
-    left join warehouse.dim_product p on p.product_key = lines.product_key
+inferred as (
+    insert into warehouse.mart_inferred_products (order_date, product_key)
+    select distinct order_date, product_key
+    from categorised
+    where is_inferred
 ),
 
--- one hashed group per order first: count(distinct order_id) would sort the dates' lines
-per_order as (
-    select order_date, category, order_id, sum(quantity) as units, sum(revenue) as revenue
+sums as (
+    select order_date, category, sum(quantity) as units, sum(revenue) as revenue
     from categorised
-    group by order_date, category, order_id
+    group by order_date, category
+),
+
+-- an order counts once per date and category: the distinct keys are hashed without the sums' numeric states
+-- beside them (grouping by order with its sums took 2.2 s against 1.4 s for 623,000 lines: the hash spilled)
+orders as (
+    select order_date, category, count(*) as orders
+    from (select distinct order_date, category, order_id from categorised) per_order
+    group by order_date, category
 ),
 
 final as (
-    select
-        order_date,
-        category,
-        count(*) as orders,
-        sum(units) as units,
-        sum(revenue) as revenue
-    from per_order
-    group by order_date, category
+    select s.order_date, s.category, o.orders, s.units, s.revenue
+    from sums s
+    join orders o on o.order_date = s.order_date and o.category = s.category
 )
 
+insert into marts.sales_by_category (order_date, category, orders, units, revenue)
 select * from final;

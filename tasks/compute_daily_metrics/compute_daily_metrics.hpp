@@ -13,19 +13,23 @@ namespace ecomm {
 // the marts after it read), the events' rows (a query the task streams and counts itself into the temporary
 // tables refresh_event_types and refresh_session_types) or a mart (it replaces its rows for the dates in the
 // temporary tables refresh_load, refresh_order_dates and refresh_event_dates).
+// Its lane: 0 runs in the task's own transaction, 1 at the same time on a second connection (its own
+// transaction, committed just before the task's), so the server works on two marts at once.
 struct MartFile {
     enum class Kind { input, event_rows, mart };
     std::string name;
     Kind kind;
+    int lane;
 };
 
-// The files in the order they run: each fact table's input before the marts that read it.
+// The files in the order they run within their lane: each fact table's input before the marts that read it.
 const std::vector<MartFile>& mart_files();
 
 // Reads <sql dir>/marts/<name>; throws UsageError when it is missing.
 std::string read_mart_sql(const std::string& name);
 
-// The task body: runs in run_task's transaction, so a kill leaves the marts as they were.
+// The task body: runs in run_task's transaction and, for lane 1, in a second one that commits only once both
+// lanes are done, so a failure or a kill before that leaves the marts as they were.
 void compute_daily_metrics(TaskContext& ctx);
 
 }  // namespace ecomm

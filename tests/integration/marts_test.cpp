@@ -360,6 +360,37 @@ TEST_F(MartsTest, MissingMartSqlIsAUsageErrorAndChangesNothing) {
     fs::remove_all(empty);
 }
 
+// The marts are refreshed on two connections at once (one per lane of files): a failure in either lane rolls
+// back both, and the error reported is the failing statement's, not the cancel it sent to the other lane.
+TEST_F(MartsTest, AFailureInEitherLaneLeavesEveryMartAsItWas) {
+    fixture();
+    run_ok("compute_daily_metrics", {"--date", load});
+    const std::string before = marts_state();
+    // a correction the next refresh would count: O1 moves to the next day
+    db().exec("update warehouse.fact_orders set order_date = '2025-12-14', date_key = 20251214 where order_id = 'O1'");
+    db().exec("update warehouse.fact_order_lines set order_date = '2025-12-14', date_key = 20251214 "
+              "where order_id = 'O1'");
+    db().exec("insert into warehouse.mart_refresh_queue (load_date, subject, business_date) "
+              "values ('2026-01-03', 'orders', '2025-12-14') on conflict do nothing");
+    // the first and last file of lane 1, of lane 0
+    for (const char* broken :
+         {"sales_by_category.sql", "funnel_daily.sql", "refresh_order_groups.sql", "daily_metrics.sql"}) {
+        const std::string dir = temp_dir("ecomm-lanes");
+        fs::copy(sql_dir(), dir, fs::copy_options::recursive);
+        std::ofstream(dir + "/marts/" + broken) << "select 1 / (select count(*) - count(*) from refresh_load);\n";
+        setenv("ECOMM_SQL_DIR", dir.c_str(), 1);
+        auto r = run("compute_daily_metrics", {"--date", load});
+        unsetenv("ECOMM_SQL_DIR");
+        fs::remove_all(dir);
+        EXPECT_NE(r.exit_code, 0) << broken << ": " << r.output;
+        EXPECT_NE(r.output.find("division by zero"), std::string::npos) << broken << ": " << r.output;
+        EXPECT_EQ(marts_state(), before) << broken;
+    }
+    // and once nothing fails, the correction is counted
+    run_ok("compute_daily_metrics", {"--date", load});
+    EXPECT_NE(marts_state(), before);
+}
+
 TEST_F(MartsTest, QueryPackAnswersOnKnownData) {
     fixture();
     db().exec("insert into audit.dq_results (load_date, rule, rules_version, dimension, feed, observed, threshold, "
