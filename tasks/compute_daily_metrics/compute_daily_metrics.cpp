@@ -4,11 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
-#include <atomic>
 #include <chrono>
-#include <future>
 
 #include "common/copy.hpp"
+#include "common/lanes.hpp"
 #include "common/sql_names.hpp"
 #include "common/sql_files.hpp"
 #include "common/text_array.hpp"
@@ -134,32 +133,12 @@ void compute_daily_metrics(TaskContext& ctx) {
     Connection second(ctx.options.dsn, ctx.task);
     Transaction second_tx(second);
     prepare_lane(second, refresh_dates_sql, date);
-    // The lane that fails first cancels the other's statement, and its error is the one reported.
-    std::atomic<int> failed_first = -1;
-    auto fail = [&](int lane, Connection& other) {
-        int none = -1;
-        if (failed_first.compare_exchange_strong(none, lane)) other.cancel_running();
-    };
-    auto lane1 = std::async(std::launch::async, [&] {
-        try {
-            return run_lane(ctx, second, lanes[1], event_counts_tables_sql);
-        } catch (...) {
-            fail(1, db);
-            throw;
-        }
-    });
-    long long written = 0;
-    try {
-        written = run_lane(ctx, db, lanes[0], event_counts_tables_sql);
-    } catch (...) {
-        fail(0, second);
-        lane1.wait();  // its thread uses `second`: it must end before the connection does
-        if (failed_first == 1) lane1.get();
-        throw;
-    }
-    written += lane1.get();
+    long long written[2] = {0, 0};
+    run_two_lanes(
+        db, [&] { written[0] = run_lane(ctx, db, lanes[0], event_counts_tables_sql); }, second,
+        [&] { written[1] = run_lane(ctx, second, lanes[1], event_counts_tables_sql); });
     second_tx.commit();  // run_task commits the task's own transaction right after this returns
-    ctx.counts.rows_written += written;
+    ctx.counts.rows_written += written[0] + written[1];
 }
 
 }  // namespace ecomm

@@ -12,6 +12,7 @@
 
 #include "common/errors.hpp"
 #include "common/landing.hpp"
+#include "common/lanes.hpp"
 #include "common/sql_names.hpp"
 #include "common/timeutil.hpp"
 
@@ -31,8 +32,11 @@ std::string missing_relation(Connection& db, const std::vector<std::string>& rel
 
 // The rules' shared inputs as temporary tables (dropped at commit). An input whose relations are missing is not
 // created; the rules that read it list it in "requires" and are skipped.
-void create_inputs(Connection& db, const DqRuleSet& set, const std::string& date) {
-    for (const auto& input : set.inputs) {
+void create_inputs(Connection& db, const DqRuleSet& set, const std::vector<int>& input_lane, int lane,
+                   const std::string& date) {
+    for (size_t i = 0; i < set.inputs.size(); ++i) {
+        if (input_lane[i] != lane) continue;
+        const DqInput& input = set.inputs[i];
         if (auto rel = missing_relation(db, input.requires_relations); !rel.empty()) {
             spdlog::info("dq input {} not created: relation {} does not exist", input.name, rel);
             continue;
@@ -124,24 +128,32 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     // failing rule makes the run exit 3, or the failure would leave no trace in audit.dq_results.
     Transaction tx(db);
     lock_run(db, "ecomm:" + ctx.task + ":" + date, ctx.task + " for " + date, ctx.options.lock_timeout_seconds);
-    // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
-    db.exec("set local work_mem = '256MB'");
-    // the inputs read at most a day's rows: compiling them (JIT, on by default) cost more than it saved
-    db.exec("set local jit = off");
-    // a parallel plan built the day's hash of order lines once per process: on two cores shared with the
-    // server's other work it doubled that input's time
-    db.exec("set local max_parallel_workers_per_gather = 0");
-
-    create_inputs(db, set, date);
-
-    std::map<std::string, bool> drops;
-    std::vector<DqResult> results;
-    for (const auto& rule : set.rules) {
-        ctx.check_interrupted();
-        auto it = drops.find(rule.feed);
-        if (it == drops.end()) it = drops.emplace(rule.feed, feed_has_drop(db, rule.feed, date)).first;
-        results.push_back(evaluate(db, rule, date, it->second));
-    }
+    // Two lanes at once, each creating its inputs and measuring the rules that read them (assign_dq_lanes): the
+    // second connection only reads, in a transaction of its own that is rolled back; this one stores every result.
+    Connection second(ctx.options.dsn, ctx.task);
+    Transaction second_tx(second);
+    const DqLanes lanes = assign_dq_lanes(set);
+    std::vector<DqResult> results(set.rules.size());
+    auto run_lane = [&](Connection& lane_db, int lane) {
+        // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
+        lane_db.exec("set local work_mem = '256MB'");
+        // the inputs read at most a day's rows: compiling them (JIT, on by default) cost more than it saved
+        lane_db.exec("set local jit = off");
+        // a parallel plan built the day's hash of order lines once per process: on two cores, with the other
+        // lane at work, it doubled that input's time
+        lane_db.exec("set local max_parallel_workers_per_gather = 0");
+        create_inputs(lane_db, set, lanes.input_lane, lane, date);
+        std::map<std::string, bool> drops;
+        for (size_t r = 0; r < set.rules.size(); ++r) {
+            if (lanes.rule_lane[r] != lane) continue;
+            ctx.check_interrupted();
+            const DqRule& rule = set.rules[r];
+            auto it = drops.find(rule.feed);
+            if (it == drops.end()) it = drops.emplace(rule.feed, feed_has_drop(lane_db, rule.feed, date)).first;
+            results[r] = evaluate(lane_db, rule, date, it->second);
+        }
+    };
+    run_two_lanes(db, [&] { run_lane(db, 0); }, second, [&] { run_lane(second, 1); });
     store_results(db, set, results, date);
     ctx.check_interrupted();
     tx.commit();

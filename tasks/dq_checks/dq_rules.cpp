@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -162,6 +163,41 @@ std::string_view unit_text(DqUnit u) {
 }
 
 std::string_view severity_text(DqSeverity s) { return s == DqSeverity::error ? "error" : "warn"; }
+
+DqLanes assign_dq_lanes(const DqRuleSet& set) {
+    constexpr const char* lane1_feed = "events";  // the largest feed: its inputs cost as much as all the others
+    std::map<std::string, size_t> input_index;
+    for (size_t i = 0; i < set.inputs.size(); ++i) input_index.emplace(set.inputs[i].name, i);
+    auto inputs_of = [&](const DqRule& rule) {
+        std::vector<size_t> found;
+        for (const auto& rel : rule.requires_relations)
+            if (auto it = input_index.find(rel); it != input_index.end()) found.push_back(it->second);
+        return found;
+    };
+
+    DqLanes lanes{std::vector<int>(set.inputs.size(), 0), std::vector<int>(set.rules.size(), 0)};
+    std::vector<bool> read_by_lane1_feed(set.inputs.size(), false), read_by_other(set.inputs.size(), false);
+    for (const auto& rule : set.rules)
+        for (size_t i : inputs_of(rule)) (rule.feed == lane1_feed ? read_by_lane1_feed : read_by_other)[i] = true;
+    for (size_t i = 0; i < set.inputs.size(); ++i) lanes.input_lane[i] = read_by_lane1_feed[i] && !read_by_other[i];
+
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (const auto& rule : set.rules) {
+            const auto inputs = inputs_of(rule);
+            const bool any0 = std::any_of(inputs.begin(), inputs.end(), [&](size_t i) { return !lanes.input_lane[i]; });
+            const bool any1 = std::any_of(inputs.begin(), inputs.end(), [&](size_t i) { return lanes.input_lane[i]; });
+            if (!any0 || !any1) continue;
+            for (size_t i : inputs) lanes.input_lane[i] = 0;
+            moved = true;
+        }
+    }
+    for (size_t r = 0; r < set.rules.size(); ++r) {
+        const auto inputs = inputs_of(set.rules[r]);
+        lanes.rule_lane[r] = inputs.empty() ? set.rules[r].feed == lane1_feed : lanes.input_lane[inputs.front()];
+    }
+    return lanes;
+}
 
 bool dq_passes(DqComparison c, double observed, double threshold) {
     switch (c) {

@@ -45,6 +45,16 @@ struct DqRuleSet {
     std::vector<DqRule> rules;
 };
 
+// Which connection creates each input and measures each rule (dq_checks runs two at once): the inputs only
+// rules of the events feed read, and those rules, go to lane 1; every other input and rule to lane 0. A rule
+// reading inputs of both lanes would find one missing, so its lane-1 inputs move to lane 0 (and so on, until
+// no rule reads across). A rule that reads no input goes with its feed.
+struct DqLanes {
+    std::vector<int> input_lane;  // by index in DqRuleSet::inputs
+    std::vector<int> rule_lane;   // by index in DqRuleSet::rules
+};
+DqLanes assign_dq_lanes(const DqRuleSet& set);
+
 // Parses a rules file's text; source is its path, for messages and as the folder its entries' sql_file paths
 // are relative to (each file is read here). Throws UsageError (exit 2) naming the source and the rule on any
 // problem: missing field, unknown dimension/comparison/severity/unit, duplicate rule name, no version, an

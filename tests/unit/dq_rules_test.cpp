@@ -132,6 +132,44 @@ TEST(DqRules, ParsesSharedInputs) {
               std::string::npos);
 }
 
+DqRule rule_reading(const std::string& name, const std::string& feed, std::vector<std::string> relations) {
+    DqRule r;
+    r.name = name;
+    r.feed = feed;
+    r.requires_relations = std::move(relations);
+    return r;
+}
+
+TEST(DqRules, LanesPutTheEventsInputsAndRulesApartUnlessARuleReadsAcross) {
+    DqRuleSet set;
+    for (const char* name : {"landed_orders", "landed_events", "staging_events", "shared", "chained"})
+        set.inputs.push_back(DqInput{name, "select 1", {}});
+    set.rules = {
+        rule_reading("o1", "orders", {"raw.orders", "landed_orders"}),
+        rule_reading("e1", "events", {"raw.events", "landed_events"}),
+        rule_reading("e2", "events", {"staging_events"}),
+        rule_reading("o2", "orders", {"shared"}),
+        rule_reading("e3", "events", {"shared"}),          // shared is read by orders too: lane 0, with e3
+        rule_reading("e4", "events", {"chained", "shared"}),  // so chained follows shared to lane 0
+        rule_reading("e5", "events", {"chained"}),          // and e5 follows chained
+        rule_reading("e6", "events", {"staging.events"}),   // no input: its feed's lane
+        rule_reading("p1", "products", {"warehouse.dim_product"}),
+    };
+    const DqLanes lanes = assign_dq_lanes(set);
+    EXPECT_EQ(lanes.input_lane, (std::vector<int>{0, 1, 1, 0, 0}));
+    EXPECT_EQ(lanes.rule_lane, (std::vector<int>{0, 1, 1, 0, 0, 0, 0, 1, 0}));
+
+    // the shipped rules: the events feed's inputs (the largest) on lane 1, no rule reading across the lanes
+    const DqRuleSet shipped = load_dq_rules(sql_dir() + "/dq_rules.json");
+    const DqLanes real = assign_dq_lanes(shipped);
+    std::set<std::string> lane1_inputs;
+    for (size_t i = 0; i < shipped.inputs.size(); ++i)
+        if (real.input_lane[i] == 1) lane1_inputs.insert(shipped.inputs[i].name);
+    EXPECT_EQ(lane1_inputs, (std::set<std::string>{"dq_landed_events", "dq_staging_events"}));
+    for (size_t r = 0; r < shipped.rules.size(); ++r)
+        EXPECT_EQ(real.rule_lane[r], shipped.rules[r].feed == "events" ? 1 : 0) << shipped.rules[r].name;
+}
+
 TEST(DqRules, RejectsBadFilesNamingTheProblem) {
     auto message = parse_error;
     EXPECT_NE(message("{not json").find("bad.json: not valid JSON"), std::string::npos);
