@@ -9,8 +9,8 @@
 
 namespace ecomm {
 
-std::string_view EventCounts::keep(std::string_view key) {
-    if (chunk_used_ + key.size() > chunk_size_) {
+const char* KeyBits::keep(std::string_view key) {
+    if (chunks_.empty() || chunk_used_ + key.size() > chunk_size_) {
         chunk_size_ = std::max<size_t>(1 << 20, key.size());
         chunks_.push_back(std::make_unique<char[]>(chunk_size_));
         chunk_used_ = 0;
@@ -18,14 +18,45 @@ std::string_view EventCounts::keep(std::string_view key) {
     char* at = chunks_.back().get() + chunk_used_;
     std::memcpy(at, key.data(), key.size());
     chunk_used_ += key.size();
-    return {at, key.size()};
+    return at;
+}
+
+void KeyBits::grow() {
+    std::vector<Slot> bigger(std::max<size_t>(1024, slots_.size() * 2));
+    const size_t mask = bigger.size() - 1;
+    for (const Slot& s : slots_) {
+        if (!s.data) continue;
+        size_t i = s.hash & mask;
+        while (bigger[i].data) i = (i + 1) & mask;
+        bigger[i] = s;
+    }
+    slots_.swap(bigger);
+}
+
+void KeyBits::mark(std::string_view key, uint64_t bit) {
+    if ((used_ + 1) * 4 > slots_.size() * 3) grow();
+    const uint64_t hash = std::hash<std::string_view>{}(key);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        Slot& s = slots_[i];
+        if (!s.data) {
+            s = Slot{hash, keep(key), key.size(), bit};
+            ++used_;
+            return;
+        }
+        if (s.hash == hash && s.size == key.size() && std::memcmp(s.data, key.data(), key.size()) == 0) {
+            s.bits |= bit;
+            return;
+        }
+    }
 }
 
 size_t EventCounts::type_index(std::string_view type) {
     for (size_t i = 0; i < types_.size(); ++i)
         if (types_[i] == type) return i;
     // a session's types are bits of one word
-    if (types_.size() == 64) throw DataQualityError("warehouse.fact_events: more than 64 event types on the refreshed dates");
+    if (types_.size() == 64)
+        throw DataQualityError("warehouse.fact_events: more than 64 event types on the refreshed dates");
     types_.emplace_back(type);
     for (auto& d : days_) d->events.push_back(0);
     return types_.size() - 1;
@@ -47,21 +78,17 @@ void EventCounts::add(std::string_view date, std::string_view type, std::string_
     Day& d = day(date);
     const uint64_t bit = uint64_t{1} << t;
     ++d.events[t];
-    auto mark = [&](std::unordered_map<std::string_view, uint64_t>& seen, std::string_view key) {
-        auto it = seen.find(key);
-        if (it == seen.end()) seen.emplace(keep(key), bit);
-        else it->second |= bit;
-    };
-    mark(d.session_types, session);
-    if (user.data() != nullptr) mark(d.user_types, user);
+    d.session_types.mark(session, bit);
+    if (user.data() != nullptr) d.user_types.mark(user, bit);
 }
 
 std::vector<EventCounts::TypeRow> EventCounts::type_rows() const {
     std::vector<TypeRow> rows;
     for (const auto& d : days_) {
         std::vector<long long> users(types_.size(), 0);
-        for (const auto& [user, bits] : d->user_types)
+        d->user_types.for_each_bits([&](uint64_t bits) {
             for (size_t t = 0; t < types_.size(); ++t) users[t] += (bits >> t) & 1;
+        });
         for (size_t t = 0; t < types_.size(); ++t)
             if (d->events[t] > 0) rows.push_back({d->date, types_[t], d->events[t], users[t]});
     }
@@ -72,7 +99,7 @@ std::vector<EventCounts::SessionSetRow> EventCounts::session_set_rows() const {
     std::vector<SessionSetRow> rows;
     for (const auto& d : days_) {
         std::map<uint64_t, long long> by_set;
-        for (const auto& [session, bits] : d->session_types) ++by_set[bits];
+        d->session_types.for_each_bits([&](uint64_t bits) { ++by_set[bits]; });
         for (const auto& [bits, sessions] : by_set) {
             SessionSetRow row{d->date, {}, sessions};
             for (size_t t = 0; t < types_.size(); ++t)

@@ -7,10 +7,39 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace ecomm {
+
+// Keys (a session or a user) to the set of event types seen with them, as bits of one word: open addressing
+// with linear probing in one array, the 64-bit hash compared before the bytes, the keys' bytes copied once
+// into chunks that never move. (std::unordered_map walked a chain of nodes per lookup: half of the task's
+// time at 1,000,000 events.) Memory: 32 bytes a slot (1.33 to 2.67 slots a key) and the keys' bytes.
+class KeyBits {
+public:
+    void mark(std::string_view key, uint64_t bit);
+    size_t size() const { return used_; }
+    template <class F>
+    void for_each_bits(F&& f) const {
+        for (const Slot& s : slots_)
+            if (s.data) f(s.bits);
+    }
+
+private:
+    struct Slot {
+        uint64_t hash = 0;
+        const char* data = nullptr;  // null: empty
+        size_t size = 0;
+        uint64_t bits = 0;
+    };
+    void grow();
+    const char* keep(std::string_view key);
+
+    std::vector<Slot> slots_;
+    size_t used_ = 0;
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    size_t chunk_used_ = 0, chunk_size_ = 0;
+};
 
 class EventCounts {
 public:
@@ -31,22 +60,18 @@ public:
     size_t distinct_keys() const;
 
 private:
-    // Keys are copied once into chunks that never move, so the maps can hold views of them.
-    std::string_view keep(std::string_view key);
     size_t type_index(std::string_view type);
 
     struct Day {
         std::string date;
         std::vector<long long> events;  // by type index
-        std::unordered_map<std::string_view, uint64_t> session_types, user_types;  // type bits
+        KeyBits session_types, user_types;
     };
     Day& day(std::string_view date);
 
     std::vector<std::string> types_;
     std::vector<std::unique_ptr<Day>> days_;
     Day* last_day_ = nullptr;
-    std::vector<std::unique_ptr<char[]>> chunks_;
-    size_t chunk_used_ = 0, chunk_size_ = 0;
 };
 
 }  // namespace ecomm
