@@ -9,15 +9,38 @@
 
 namespace ecomm {
 
+namespace {
+
+// A kept key's bytes: its length in LEB128, then the bytes.
+std::string_view kept_key(const char* at) {
+    size_t size = 0;
+    for (int shift = 0;; shift += 7) {
+        const auto byte = static_cast<unsigned char>(*at++);
+        size |= size_t{byte & 0x7Fu} << shift;
+        if (!(byte & 0x80)) break;
+    }
+    return {at, size};
+}
+
+}  // namespace
+
 const char* KeyBits::keep(std::string_view key) {
-    if (chunks_.empty() || chunk_used_ + key.size() > chunk_size_) {
-        chunk_size_ = std::max<size_t>(1 << 20, key.size());
+    char length[10];
+    size_t length_bytes = 0;
+    for (size_t n = key.size();; n >>= 7) {
+        length[length_bytes++] = static_cast<char>((n & 0x7F) | (n > 0x7F ? 0x80 : 0));
+        if (n <= 0x7F) break;
+    }
+    const size_t need = length_bytes + key.size();
+    if (chunks_.empty() || chunk_used_ + need > chunk_size_) {
+        chunk_size_ = std::max<size_t>(1 << 20, need);
         chunks_.push_back(std::make_unique<char[]>(chunk_size_));
         chunk_used_ = 0;
     }
     char* at = chunks_.back().get() + chunk_used_;
-    std::memcpy(at, key.data(), key.size());
-    chunk_used_ += key.size();
+    std::memcpy(at, length, length_bytes);
+    std::memcpy(at + length_bytes, key.data(), key.size());
+    chunk_used_ += need;
     return at;
 }
 
@@ -25,26 +48,27 @@ void KeyBits::grow() {
     std::vector<Slot> bigger(std::max<size_t>(1024, slots_.size() * 2));
     const size_t mask = bigger.size() - 1;
     for (const Slot& s : slots_) {
-        if (!s.data) continue;
+        if (!s.key) continue;
         size_t i = s.hash & mask;
-        while (bigger[i].data) i = (i + 1) & mask;
+        while (bigger[i].key) i = (i + 1) & mask;
         bigger[i] = s;
     }
     slots_.swap(bigger);
 }
 
-void KeyBits::mark(std::string_view key, uint64_t bit) {
+void KeyBits::mark(std::string_view key, uint32_t bit) {
     if ((used_ + 1) * 4 > slots_.size() * 3) grow();
-    const uint64_t hash = std::hash<std::string_view>{}(key);
+    const uint64_t full = std::hash<std::string_view>{}(key);
+    const auto hash = static_cast<uint32_t>(full ^ (full >> 32));
     const size_t mask = slots_.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
         Slot& s = slots_[i];
-        if (!s.data) {
-            s = Slot{hash, keep(key), key.size(), bit};
+        if (!s.key) {
+            s = Slot{keep(key), hash, bit};
             ++used_;
             return;
         }
-        if (s.hash == hash && s.size == key.size() && std::memcmp(s.data, key.data(), key.size()) == 0) {
+        if (s.hash == hash && kept_key(s.key) == key) {
             s.bits |= bit;
             return;
         }
@@ -54,9 +78,9 @@ void KeyBits::mark(std::string_view key, uint64_t bit) {
 size_t EventCounts::type_index(std::string_view type) {
     for (size_t i = 0; i < types_.size(); ++i)
         if (types_[i] == type) return i;
-    // a session's types are bits of one word
-    if (types_.size() == 64)
-        throw DataQualityError("warehouse.fact_events: more than 64 event types on the refreshed dates");
+    // a session's types are bits of one 32-bit word (the data contract names 6 types)
+    if (types_.size() == 32)
+        throw DataQualityError("warehouse.fact_events: more than 32 event types on the refreshed dates");
     types_.emplace_back(type);
     for (auto& d : days_) d->events.push_back(0);
     return types_.size() - 1;
@@ -76,7 +100,7 @@ EventCounts::Day& EventCounts::day(std::string_view date) {
 void EventCounts::add(std::string_view date, std::string_view type, std::string_view session, std::string_view user) {
     const size_t t = type_index(type);
     Day& d = day(date);
-    const uint64_t bit = uint64_t{1} << t;
+    const uint32_t bit = uint32_t{1} << t;
     ++d.events[t];
     d.session_types.mark(session, bit);
     if (user.data() != nullptr) d.user_types.mark(user, bit);

@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <string>
 
+#include "common/errors.hpp"
 #include "event_counts.hpp"
 
 namespace ecomm {
@@ -62,6 +65,29 @@ TEST(EventCounts, KeysOutliveTheRowsTheyCameFrom) {
     EXPECT_EQ(types[0].events, 3);
     EXPECT_EQ(types[0].users, 2);
     EXPECT_EQ(c.session_set_rows().at(0).sessions, 2);
+}
+
+TEST(EventCounts, KeyBitsStaysExactAcrossGrowthLongKeysAndTheEmptyKey) {
+    KeyBits keys;
+    const std::string long_key(300, 'k');  // a length of two LEB128 bytes
+    keys.mark("", 1);
+    keys.mark(long_key, 1);
+    keys.mark(long_key.substr(0, 299), 2);  // a prefix is another key
+    for (int i = 0; i < 100000; ++i) keys.mark("session-" + std::to_string(i), 1);  // grows the table many times
+    for (int i = 0; i < 100000; i += 2) keys.mark("session-" + std::to_string(i), 4);
+    keys.mark("", 2);
+    keys.mark(long_key, 8);
+    EXPECT_EQ(keys.size(), 3u + 100000u);
+    std::map<uint32_t, long long> by_bits;
+    keys.for_each_bits([&](uint32_t bits) { ++by_bits[bits]; });
+    // "" 1|2, long_key 1|8, its prefix 2, the sessions 1 or 1|4
+    EXPECT_EQ(by_bits, (std::map<uint32_t, long long>{{1, 50000}, {2, 1}, {3, 1}, {5, 50000}, {9, 1}}));
+}
+
+TEST(EventCounts, MoreThan32EventTypesIsADataQualityError) {
+    EventCounts c;
+    for (int t = 0; t < 32; ++t) c.add("2026-01-01", "type-" + std::to_string(t), "s", anonymous);
+    EXPECT_THROW(c.add("2026-01-01", "type-32", "s", anonymous), DataQualityError);
 }
 
 }  // namespace
