@@ -17,7 +17,9 @@ namespace ecomm {
 
 namespace {
 
-volatile std::sig_atomic_t g_signal = 0;
+// read by every thread of a task (run_two_lanes' too): lock-free, so the handler may store it
+std::atomic<int> g_signal = 0;
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_terminate(int sig) {
     g_signal = sig;
@@ -116,7 +118,7 @@ int64_t TaskContext::load_day() const {
 }
 
 void TaskContext::check_interrupted() const {
-    if (g_signal) throw RetryableError(std::string("interrupted by signal ") + std::to_string(g_signal));
+    if (g_signal) throw RetryableError(std::string("interrupted by signal ") + std::to_string(g_signal.load()));
 }
 
 std::string sql_dir() {
@@ -188,7 +190,7 @@ int run_task(int argc, char** argv, const TaskSpec& spec, const TaskBody& body) 
         error = e.what();
         if (g_signal && code != ExitCode::usage) {
             code = ExitCode::retry;
-            error = "interrupted by signal " + std::to_string(g_signal) + " (" + error + ")";
+            error = "interrupted by signal " + std::to_string(g_signal.load()) + " (" + error + ")";
         }
     } catch (const std::exception& e) {
         code = ExitCode::retry;

@@ -31,7 +31,7 @@ namespace {
 
 // Streams each queued date's events (event_rows.sql) and writes what the event marts count into two temporary
 // tables: per date and type the events and distinct known users, per date the sessions by their set of types.
-void count_events(const TaskContext& ctx, Connection& db, const std::string& event_rows_sql,
+void count_events(const TaskContext& ctx, const LaneStop& stop, Connection& db, const std::string& event_rows_sql,
                   const std::string& tables_sql) {
     EventCounts counts;
     long long events = 0;
@@ -45,6 +45,7 @@ void count_events(const TaskContext& ctx, Connection& db, const std::string& eve
             counts.add(date, cols[0], cols[1], cols[2]);
         });
         ctx.check_interrupted();
+        stop.check();
     }
     db.exec_script(tables_sql);
     {
@@ -80,16 +81,17 @@ void prepare_lane(Connection& db, const std::string& refresh_dates_sql, const st
 }
 
 // Runs one lane's files in order on db; returns the mart rows written.
-long long run_lane(const TaskContext& ctx, Connection& db, const LaneFiles& files,
+long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db, const LaneFiles& files,
                    const std::string& event_counts_tables_sql) {
     long long written = 0;
     for (const auto& [file, sql] : files) {
         ctx.check_interrupted();
+        stop.check();
         const auto t0 = std::chrono::steady_clock::now();
         // A mart file ends with its insert (or update): the result is that last statement's row count. An
         // input file fills a temporary table and analyzes it: no mart row is written.
         if (file->kind == MartFile::Kind::event_rows) {
-            count_events(ctx, db, sql, event_counts_tables_sql);
+            count_events(ctx, stop, db, sql, event_counts_tables_sql);
             spdlog::info("{}: counted in {:.2f} s", file->name,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             continue;
@@ -128,15 +130,18 @@ void compute_daily_metrics(TaskContext& ctx) {
 
     // Lane 1 reads what lane 0 reads (the queue, the facts, the dimensions) and writes other marts. It starts
     // after this transaction took the task's lock, and commits only once both lanes are done: a failure in
-    // either rolls both back. Only a failure between its commit and the task's (a lost connection) leaves lane
+    // either rolls both back. Only a failure of the task's own commit after it (a lost connection) leaves lane
     // 1's marts refreshed and lane 0's not; every mart is replaced per date, so the rerun makes them agree.
     Connection second(ctx.options.dsn, ctx.task);
     Transaction second_tx(second);
     prepare_lane(second, refresh_dates_sql, date);
     long long written[2] = {0, 0};
     run_two_lanes(
-        db, [&] { written[0] = run_lane(ctx, db, lanes[0], event_counts_tables_sql); }, second,
-        [&] { written[1] = run_lane(ctx, second, lanes[1], event_counts_tables_sql); });
+        db, [&](const LaneStop& stop) { written[0] = run_lane(ctx, stop, db, lanes[0], event_counts_tables_sql); },
+        second,
+        [&](const LaneStop& stop) { written[1] = run_lane(ctx, stop, second, lanes[1], event_counts_tables_sql); });
+    // a signal now would otherwise stop the task between the two commits: it is checked before both
+    ctx.check_interrupted();
     second_tx.commit();  // run_task commits the task's own transaction right after this returns
     ctx.counts.rows_written += written[0] + written[1];
 }

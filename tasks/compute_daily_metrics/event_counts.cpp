@@ -33,8 +33,10 @@ const char* KeyBits::keep(std::string_view key) {
     }
     const size_t need = length_bytes + key.size();
     if (chunks_.empty() || chunk_used_ + need > chunk_size_) {
-        chunk_size_ = std::max<size_t>(1 << 20, need);
-        chunks_.push_back(std::make_unique<char[]>(chunk_size_));
+        // from 64 KiB, doubling to 1 MiB: a date with few keys (a late event's) holds little; not zero-filled,
+        // so a chunk's untouched pages are not resident either
+        chunk_size_ = std::max(std::min<size_t>(chunk_size_ ? 2 * chunk_size_ : 64 << 10, 1 << 20), need);
+        chunks_.emplace_back(new char[chunk_size_]);
         chunk_used_ = 0;
     }
     char* at = chunks_.back().get() + chunk_used_;

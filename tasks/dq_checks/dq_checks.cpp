@@ -33,9 +33,10 @@ std::string missing_relation(Connection& db, const std::vector<std::string>& rel
 // The rules' shared inputs as temporary tables (dropped at commit). An input whose relations are missing is not
 // created; the rules that read it list it in "requires" and are skipped.
 void create_inputs(Connection& db, const DqRuleSet& set, const std::vector<int>& input_lane, int lane,
-                   const std::string& date) {
+                   const LaneStop& stop, const std::string& date) {
     for (size_t i = 0; i < set.inputs.size(); ++i) {
         if (input_lane[i] != lane) continue;
+        stop.check();
         const DqInput& input = set.inputs[i];
         if (auto rel = missing_relation(db, input.requires_relations); !rel.empty()) {
             spdlog::info("dq input {} not created: relation {} does not exist", input.name, rel);
@@ -134,7 +135,7 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
     Transaction second_tx(second);
     const DqLanes lanes = assign_dq_lanes(set);
     std::vector<DqResult> results(set.rules.size());
-    auto run_lane = [&](Connection& lane_db, int lane) {
+    auto run_lane = [&](Connection& lane_db, int lane, const LaneStop& stop) {
         // the rules group and count distinct over a day's rows: in memory, not in sorts spilled to disk
         lane_db.exec("set local work_mem = '256MB'");
         // the inputs read at most a day's rows: compiling them (JIT, on by default) cost more than it saved
@@ -142,18 +143,21 @@ void run_dq_checks(TaskContext& ctx, const DqOptions& options) {
         // a parallel plan built the day's hash of order lines once per process: on two cores, with the other
         // lane at work, it doubled that input's time
         lane_db.exec("set local max_parallel_workers_per_gather = 0");
-        create_inputs(lane_db, set, lanes.input_lane, lane, date);
+        create_inputs(lane_db, set, lanes.input_lane, lane, stop, date);
         std::map<std::string, bool> drops;
         for (size_t r = 0; r < set.rules.size(); ++r) {
             if (lanes.rule_lane[r] != lane) continue;
             ctx.check_interrupted();
+            stop.check();
             const DqRule& rule = set.rules[r];
             auto it = drops.find(rule.feed);
             if (it == drops.end()) it = drops.emplace(rule.feed, feed_has_drop(lane_db, rule.feed, date)).first;
             results[r] = evaluate(lane_db, rule, date, it->second);
         }
     };
-    run_two_lanes(db, [&] { run_lane(db, 0); }, second, [&] { run_lane(second, 1); });
+    run_two_lanes(
+        db, [&](const LaneStop& stop) { run_lane(db, 0, stop); }, second,
+        [&](const LaneStop& stop) { run_lane(second, 1, stop); });
     store_results(db, set, results, date);
     ctx.check_interrupted();
     tx.commit();
