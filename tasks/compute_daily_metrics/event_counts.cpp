@@ -112,7 +112,7 @@ std::vector<EventCounts::TypeRow> EventCounts::type_rows() const {
     std::vector<TypeRow> rows;
     for (const auto& d : days_) {
         std::vector<long long> users(types_.size(), 0);
-        d->user_types.for_each_bits([&](uint64_t bits) {
+        d->user_types.for_each_bits([&](uint32_t bits) {
             for (size_t t = 0; t < types_.size(); ++t) users[t] += (bits >> t) & 1;
         });
         for (size_t t = 0; t < types_.size(); ++t)
@@ -124,8 +124,8 @@ std::vector<EventCounts::TypeRow> EventCounts::type_rows() const {
 std::vector<EventCounts::SessionSetRow> EventCounts::session_set_rows() const {
     std::vector<SessionSetRow> rows;
     for (const auto& d : days_) {
-        std::map<uint64_t, long long> by_set;
-        d->session_types.for_each_bits([&](uint64_t bits) { ++by_set[bits]; });
+        std::map<uint32_t, long long> by_set;
+        d->session_types.for_each_bits([&](uint32_t bits) { ++by_set[bits]; });
         for (const auto& [bits, sessions] : by_set) {
             SessionSetRow row{d->date, {}, sessions};
             for (size_t t = 0; t < types_.size(); ++t)
