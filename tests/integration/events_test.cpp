@@ -2,6 +2,10 @@
 // as real executables over hand-written landing files.
 #include <zlib.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "harness.hpp"
 
 namespace ecomm::testing {
@@ -343,6 +347,49 @@ TEST_F(EventsTest, EmptyFilesAndTruncatedLastLinesNeverCrash) {
                    "       ('events/2025-12-13/5_truncated_in_quotes.csv', '2', 'malformed')"),
               "");
     EXPECT_EQ(count("select count(*) from warehouse.fact_events"), 2);
+}
+
+// The two fact loads run side by side in the DAG and may infer the same unknown product. load_fact_events
+// commits the products it infers before it writes facts, so load_fact_orders never waits for its commit (on the
+// unique index of the inferred members); here load_fact_events is held at its first write of facts meanwhile.
+TEST_F(EventsTest, TheOrdersFactLoadNeverWaitsOnTheProductsTheEventsLoadInferred) {
+    write_day("2025-12-13", {{"a.csv", kHeader + "E01,U1,S1,product_view,2025-12-13T09:14:11Z,P-NEW,/p,mobile,US\n"}});
+    const std::string orders_day = data_dir_ + "/incoming/orders/2025-12-13";
+    write_file(orders_day + "/part-1.json",
+               R"({"order_id":"ORD-1","user_id":"U1","order_ts":"2025-12-13T09:15:02Z",)"
+               R"("updated_at":"2025-12-13T09:15:02Z","status":"placed","currency":"USD","channel":"web",)"
+               R"("items":[{"product_id":"P-NEW","quantity":1,"unit_price":5}],)"
+               R"("payment":{"method":"credit_card","amount":5},"shipping":{"country":"US"}})"
+               "\n");
+    touch_success(orders_day);
+    for (const char* task :
+         {"extract_events", "transform_events", "extract_orders", "transform_orders", "load_dim_date"})
+        ASSERT_NO_FATAL_FAILURE(run_ok(task, {"--date", "2025-12-13"}));
+    db().exec("select warehouse.ensure_month_partitions('warehouse.fact_events', '2025-12-13', '2025-12-13')");
+
+    Connection holder(dsn_, "test_holder");
+    holder.exec("begin");
+    holder.exec("lock table warehouse.fact_events_y2025m12 in access exclusive mode");
+    auto events = std::async(std::launch::async, [&] { return run("load_fact_events", {"--date", "2025-12-13"}); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    bool events_held = false;
+    while (!(events_held = count("select count(*) from pg_stat_activity where application_name = "
+                                 "'load_fact_events' and wait_event_type = 'Lock'") > 0) &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    auto orders = std::async(std::launch::async, [&] { return run("load_fact_orders", {"--date", "2025-12-13"}); });
+    const bool orders_finished_first = orders.wait_for(std::chrono::seconds(30)) == std::future_status::ready;
+    holder.exec("rollback");
+    const auto orders_run = orders.get(), events_run = events.get();
+    EXPECT_TRUE(events_held) << "load_fact_events never waited on the lock of its facts' month";
+    EXPECT_TRUE(orders_finished_first) << "load_fact_orders waited for load_fact_events to commit";
+    EXPECT_EQ(orders_run.exit_code, 0) << orders_run.output;
+    EXPECT_EQ(events_run.exit_code, 0) << events_run.output;
+    EXPECT_EQ(scalar("select string_agg(p.product_id || ':' || p.is_inferred, ',') from warehouse.dim_product p"),
+              "P-NEW:true");
+    EXPECT_EQ(count("select count(*) from warehouse.fact_events f join warehouse.fact_order_lines l "
+                    "using (product_key)"),
+              1);
 }
 
 }  // namespace ecomm::testing
