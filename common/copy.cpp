@@ -130,10 +130,12 @@ constexpr long long pg_epoch_micros = pg_epoch_days * 86400LL * 1000000LL;
 
 }  // namespace
 
-BinaryRowWriter::BinaryRowWriter(CopyRowWriter& sink) : sink_(sink), row_(2, '\0') {
+BinaryRowWriter::BinaryRowWriter(CopyRowWriter& sink) : sink_(&sink), row_(2, '\0') {
     static constexpr char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";  // signature, flags, extension
-    sink_.bytes(std::string_view(header, sizeof header - 1));
+    sink_->bytes(std::string_view(header, sizeof header - 1));
 }
+
+BinaryRowWriter::BinaryRowWriter() : sink_(nullptr), row_(2, '\0') {}
 
 template <typename Int>
 void BinaryRowWriter::put_int(Int v) {
@@ -214,13 +216,18 @@ BinaryRowWriter& BinaryRowWriter::boolean(bool v) {
 void BinaryRowWriter::end_row() {
     row_[0] = static_cast<char>(fields_ >> 8);
     row_[1] = static_cast<char>(fields_ & 0xFF);
-    sink_.bytes(row_);
+    if (sink_)
+        sink_->bytes(row_);
+    else
+        captured_.append(row_);
     ++rows_;
     row_.resize(2);
     fields_ = 0;
 }
 
-void BinaryRowWriter::end() { sink_.bytes(std::string_view("\xFF\xFF", 2)); }  // a field count of -1
+void BinaryRowWriter::end() {
+    if (sink_) sink_->bytes(std::string_view("\xFF\xFF", 2));  // a field count of -1
+}
 
 // ---------------------------------------------------------------- CopySpool
 

@@ -99,6 +99,9 @@ private:
 class BinaryRowWriter {
 public:
     explicit BinaryRowWriter(CopyRowWriter& sink);
+    // Without a sink: no stream header, and each row stays in memory until the caller takes it (captured(),
+    // then clear_captured()) to put it somewhere first, such as a KeySortedSpool that writes rows in key order.
+    BinaryRowWriter();
     BinaryRowWriter(const BinaryRowWriter&) = delete;
     BinaryRowWriter& operator=(const BinaryRowWriter&) = delete;
     BinaryRowWriter& text(std::string_view v);
@@ -112,11 +115,15 @@ public:
     void end_row();
     void end();
     long long rows() const { return rows_; }
+    // The rows ended since the last clear_captured(), whole, in COPY's binary format (sinkless writers only).
+    std::string_view captured() const { return captured_; }
+    void clear_captured() { captured_.clear(); }
 
 private:
     template <typename Int>
     void put_int(Int v);
-    CopyRowWriter& sink_;
+    CopyRowWriter* sink_;
+    std::string captured_;
     std::string row_;  // the row being built: two bytes for its field count, then its fields
     uint16_t fields_ = 0;
     long long rows_ = 0;
@@ -130,6 +137,8 @@ public:
         : CopyIn(conn, copy_sql), BinaryRowWriter(static_cast<CopyIn&>(*this)) {}
     using BinaryRowWriter::end_row;
     using BinaryRowWriter::rows;
+    // Whole rows already in the binary format (a sinkless BinaryRowWriter's captured()).
+    void write_rows(std::string_view rows) { CopyIn::bytes(rows); }
     long long finish() {
         end();
         return CopyIn::finish();

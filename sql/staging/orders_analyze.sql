@@ -1,4 +1,4 @@
--- After transform_orders' writes (orders_apply_updates.sql, orders_insert.sql).
+-- After transform_orders' writes (orders_apply_updates.sql, then its COPYs into staging).
 -- a large load changes the tables' shape: fresh statistics of the columns the day's readers filter on keep
 -- their plans good (load_date: a new date the old statistics never saw). Only those columns: a whole-table
 -- analyze also sorts the sample's text columns, measured at 2.0-2.9 s for staging.orders and 4.1 s for its

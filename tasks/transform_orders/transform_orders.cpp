@@ -4,8 +4,8 @@
 // primary-key probes of the day's ids in chunks (the day's cost, whatever history holds or the ids look like),
 // by the same rule across loads: greatest (updated_at, load_date, source_file, line_no). That comparison is
 // commutative and idempotent: any load order, any rerun, the same state. Only the final rows reach
-// PostgreSQL, by binary COPY into temporary tables, and from there into staging in key order (new orders and
-// lines inserted, newer states of known orders by one update).
+// PostgreSQL, by binary COPY straight into staging, each table's rows sorted in C++ into its key order (the
+// states they replace deleted first, by their ids).
 #include "transform_orders.hpp"
 
 #include <simdjson.h>
@@ -20,6 +20,7 @@
 
 #include "common/copy.hpp"
 #include "common/erasure.hpp"
+#include "common/key_sorted_spool.hpp"
 #include "common/errors.hpp"
 #include "common/landing.hpp"
 #include "common/logging.hpp"
@@ -111,7 +112,6 @@ void transform_orders(TaskContext& ctx) {
     const std::string shipping_known_sql = read_sql_file("staging/order_shipping_known.sql");
     const std::string apply_updates_sql = read_sql_file("staging/orders_apply_updates.sql");
     const std::string analyze_sql = read_sql_file("staging/orders_analyze.sql");
-    const std::string insert_sql = read_sql_file("staging/orders_insert.sql");
 
     // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order.
     Connection reader(ctx.options.dsn, ctx.task);
@@ -190,24 +190,25 @@ void transform_orders(TaskContext& ctx) {
     auto probed = std::chrono::steady_clock::now();
 
     const auto user_keys = user_keys_ready.get();
+    auto step_done = [t = std::chrono::steady_clock::now()](const char* what) mutable {
+        auto now = std::chrono::steady_clock::now();
+        spdlog::debug("{} in {:.2f} s", what, std::chrono::duration<double>(now - t).count());
+        t = now;
+    };
+    step_done("the user keys ready");
     auto key_of = [&](const Order& o) -> const std::string& {
         auto it = user_keys.find(o.user_id);
         if (it == user_keys.end()) throw RetryableError("no user key computed for user id \"" + o.user_id + "\"");
         return it->second;
     };
 
-    // Pass 2: the spool again, writing only the versions this load sets. New orders go straight into
-    // tmp_new_orders; the rest wait in spools, since one connection carries one COPY at a time.
-    CopySpool update_spool, lines_spool, new_shipping_spool, shipping_update_spool;
-    BinaryRowWriter order_updates(update_spool), lines(lines_spool), new_shipping(new_shipping_spool),
-        shipping_updates(shipping_update_spool);
-    // every row reaches staging through a temporary table and sql/staging/orders_insert.sql, in key order
-    db.exec("create temporary table tmp_new_orders (like staging.orders) on commit drop");
-    db.exec("create temporary table tmp_order_lines (like staging.order_lines) on commit drop");
-    db.exec("create temporary table tmp_new_shipping (like private.order_shipping) on commit drop");
+    // Pass 2: the spool again, encoding only the versions this load sets, each table's rows gathered in its key
+    // order (KeySortedSpool): written by COPY straight into staging, each leaf of a primary key larger than the
+    // buffer cache (random ids: UUIDs) is visited once, in turn. The replaced states go first, by their ids.
+    KeySortedSpool sorted_orders, sorted_lines, sorted_shipping;
+    BinaryRowWriter order_row, line_rows, shipping_row;  // sinkless: each order's rows are moved to the spools
+    CopySpool updated_ids, shipping_updated_ids;
     {
-        BinaryCopyIn new_orders(db, "copy tmp_new_orders (" + std::string(staging_orders_columns) +
-                                        ") from stdin with (format binary)");
         uint32_t file = 0;
         long long line_no = 0;
         long long replayed = 0;
@@ -215,27 +216,35 @@ void transform_orders(TaskContext& ctx) {
             if ((++replayed & 0xFFFF) == 0) ctx.check_interrupted();
             const DayWinner& w = winners.find(order.order_id)->second;
             if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
-            if (w.fate == Fate::insert)
-                write_order(new_orders, order, key_of(order), load_day, false, files[file], line_no);
-            else
-                write_order(order_updates, order, key_of(order), load_day, true, files[file], line_no);
-            write_lines(lines, order, load_day);
-            write_shipping(w.shipping_known ? shipping_updates : new_shipping, order);
+            const bool replaced = w.fate == Fate::update;
+            write_order(order_row, order, key_of(order), load_day, replaced, files[file], line_no);
+            write_lines(line_rows, order, load_day);
+            write_shipping(shipping_row, order);
+            for (auto [writer, sorted] : {std::pair{&order_row, &sorted_orders}, {&line_rows, &sorted_lines},
+                                          {&shipping_row, &sorted_shipping}}) {
+                sorted->add(order.order_id, writer->captured());
+                writer->clear_captured();
+            }
+            if (replaced) updated_ids.field(order.order_id).end_row();
+            if (w.shipping_known) shipping_updated_ids.field(order.order_id).end_row();
         }
-        new_orders.finish();
     }
-    for (auto* w : {&order_updates, &lines, &new_shipping, &shipping_updates}) w->end();
-    db.exec("create temporary table tmp_order_updates (like staging.orders) on commit drop");
-    db.exec("create temporary table tmp_shipping_updates (like private.order_shipping) on commit drop");
-    update_spool.load(db, "copy tmp_order_updates (" + std::string(staging_orders_columns) +
-                              ") from stdin with (format binary)");
-    lines_spool.load(db, "copy tmp_order_lines (" + std::string(staging_lines_columns) +
-                             ") from stdin with (format binary)");
-    const std::string shipping_columns = " (order_id, city, postal_code) from stdin with (format binary)";
-    new_shipping_spool.load(db, "copy tmp_new_shipping" + shipping_columns);
-    shipping_update_spool.load(db, "copy tmp_shipping_updates" + shipping_columns);
+    step_done("the set versions encoded and sorted");
+    db.exec("create temporary table tmp_order_updates (order_id text) on commit drop");
+    db.exec("create temporary table tmp_shipping_updates (order_id text) on commit drop");
+    updated_ids.load(db, "copy tmp_order_updates (order_id) from stdin");
+    shipping_updated_ids.load(db, "copy tmp_shipping_updates (order_id) from stdin");
     db.exec_script(apply_updates_sql);
-    db.exec_script(insert_sql);
+    step_done("the replaced states deleted");
+    auto copy_sorted = [&](KeySortedSpool& sorted, const std::string& table, const char* columns) {
+        BinaryCopyIn copy(db, "copy " + table + " (" + columns + ") from stdin with (format binary)");
+        sorted.for_each([&](std::string_view, std::string_view rows) { copy.write_rows(rows); });
+        copy.finish();
+        step_done(table.c_str());
+    };
+    copy_sorted(sorted_orders, "staging.orders", staging_orders_columns);
+    copy_sorted(sorted_lines, "staging.order_lines", staging_lines_columns);
+    copy_sorted(sorted_shipping, "private.order_shipping", "order_id, city, postal_code");
     db.exec_script(analyze_sql);
     ctx.counts.rows_written = changed_orders;
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
