@@ -16,7 +16,7 @@ namespace {
 
 constexpr size_t lengths_bytes = 8;        // a record's key and bytes lengths, uint32 each, native byte order
 constexpr size_t write_bytes = 1 << 20;    // a sorted run goes to the file in writes of about this size
-constexpr size_t merge_block = 256 << 10;  // read from each run at a time while merging
+constexpr size_t merge_block = 64 << 10;   // read from each run at a time while merging
 
 [[noreturn]] void spool_failed(const char* what) {
     throw RetryableError(std::string("sorted spool: ") + what + ": " + std::strerror(errno));

@@ -17,7 +17,7 @@ namespace ecomm {
 
 class KeySortedSpool {
 public:
-    explicit KeySortedSpool(size_t run_bytes = 8 << 20);
+    explicit KeySortedSpool(size_t run_bytes = 4 << 20);
     ~KeySortedSpool();
     KeySortedSpool(const KeySortedSpool&) = delete;
     KeySortedSpool& operator=(const KeySortedSpool&) = delete;

@@ -12,8 +12,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <future>
+#include <mutex>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +25,7 @@
 #include "common/copy.hpp"
 #include "common/erasure.hpp"
 #include "common/key_sorted_spool.hpp"
+#include "common/lanes.hpp"
 #include "common/errors.hpp"
 #include "common/landing.hpp"
 #include "common/logging.hpp"
@@ -55,18 +60,88 @@ constexpr const char* staging_orders_columns =
 constexpr const char* staging_lines_columns =
     "order_id, line_number, product_id, quantity, unit_price, discount, revenue, load_date";
 
-// Runs `sql` ($1 = text[]) over `ids` in chunks, handing each result to on_result.
-template <typename OnResult>
-void probe_in_chunks(Connection& db, const std::string& sql, const std::vector<const std::string*>& ids,
-                     OnResult&& on_result) {
-    std::string literal;
-    for (size_t from = 0; from < ids.size(); from += probe_chunk) {
-        size_t to = std::min(ids.size(), from + probe_chunk);
-        assign_text_array_literal(literal, ids.begin() + static_cast<long>(from), ids.begin() + static_cast<long>(to),
-                                  [](const std::string* id) -> std::string_view { return *id; });
-        on_result(db.exec(sql, {literal}));
+// The day's ids on their way to sql/staging/orders_staged_states.sql, a chunk at a time, while the day is still
+// being parsed: the parse (lane 0) queues each chunk of new ids as it fills, the task's connection (lane 1, idle
+// until the writes) probes staging with it, and the parse takes the answers between rows. The server's index
+// probes and the client's parsing then share the two cores instead of following each other.
+class StagedStateProbes {
+public:
+    explicit StagedStateProbes(std::string sql) : sql_(std::move(sql)) {}
+
+    // lane 0: a new id of the day (its string lives in the winners' map for the whole task)
+    void add(const std::string& id) {
+        pending_.push_back(&id);
+        if (pending_.size() == probe_chunk) send();
     }
-}
+    // lane 0, after the last add()
+    void close() {
+        send();
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        changed_.notify_one();
+    }
+    // lane 0: the answers so far, each handed to on_result (then freed)
+    template <typename OnResult>
+    void take_answers(OnResult&& on_result) {
+        if (answered_ == 0) return;
+        std::vector<Result> answers;
+        {
+            std::lock_guard lock(mutex_);
+            answers.swap(answers_);
+            answered_ = 0;
+        }
+        for (const auto& r : answers) on_result(r);
+    }
+    // lane 1: probes every chunk until close(); stops at the other lane's failure
+    void run(Connection& db, const LaneStop& stop) {
+        for (;;) {
+            std::string chunk;
+            {
+                std::unique_lock lock(mutex_);
+                while (chunks_.empty() && !closed_) {
+                    changed_.wait_for(lock, std::chrono::milliseconds(50));
+                    stop.check();
+                }
+                if (chunks_.empty()) return;
+                chunk = std::move(chunks_.front());
+                chunks_.pop_front();
+            }
+            Result r = db.exec(sql_, {chunk});
+            std::lock_guard lock(mutex_);
+            answers_.push_back(std::move(r));
+            ++answered_;
+        }
+    }
+
+private:
+    void send() {
+        if (pending_.empty()) return;
+        std::string literal;
+        assign_text_array_literal(literal, pending_.begin(), pending_.end(),
+                                  [](const std::string* id) -> std::string_view { return *id; });
+        pending_.clear();
+        std::lock_guard lock(mutex_);
+        chunks_.push_back(std::move(literal));
+        changed_.notify_one();
+    }
+
+    std::string sql_;
+    std::vector<const std::string*> pending_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::string> chunks_;
+    std::vector<Result> answers_;
+    std::atomic<size_t> answered_ = 0;
+    bool closed_ = false;
+};
+
+// A state staging holds, kept only while the day's version seen so far does not beat it (a later version of the
+// day may still do so).
+struct StagedState {
+    int64_t updated_at;
+    std::string load_date, source_file;
+    long long line_no;
+};
 
 void write_order(BinaryRowWriter& out, const Order& o, const std::string& user_key, int64_t load_day,
                  bool replaced_earlier, const std::string& source_file, long long line_no) {
@@ -108,12 +183,11 @@ void transform_orders(TaskContext& ctx) {
     auto started = std::chrono::steady_clock::now();
     Connection& db = *ctx.db;
     const int64_t load_day = ctx.load_day();
-    const std::string known_states_sql = read_sql_file("staging/orders_known_states.sql");
-    const std::string shipping_known_sql = read_sql_file("staging/order_shipping_known.sql");
     const std::string apply_updates_sql = read_sql_file("staging/orders_apply_updates.sql");
     const std::string analyze_sql = read_sql_file("staging/orders_analyze.sql");
 
-    // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order.
+    // Pass 1: parse every raw row once; quarantine the bad, spool the valid, keep the day's winner per order,
+    // and meanwhile look each order up in staging (StagedStateProbes).
     Connection reader(ctx.options.dsn, ctx.task);
     Quarantine quarantine("orders", ctx.date());
     OrderSpool spool;
@@ -125,68 +199,90 @@ void transform_orders(TaskContext& ctx) {
     long long valid = 0;
     std::unordered_map<std::string, uint32_t> file_index;
     uint32_t current_file = 0;
-    for_each_raw_record(reader, "orders", ctx.date(), [&](const RawRecord& raw) {
-        if ((++ctx.counts.rows_read & 0xFFFF) == 0) ctx.check_interrupted();
-        auto problem = parse_order(parser, raw.record, raw.record.capacity(), load_day, order);
-        if (problem) {
-            quarantine.add(problem->reason, raw.source_file, raw.line_no, problem->detail, raw.record);
-            return;
+    StagedStateProbes probes(read_sql_file("staging/orders_staged_states.sql"));
+    std::unordered_map<std::string, StagedState> undecided;  // staged states the day's version does not beat yet
+    // (updated_at, load_date, source_file by bytes, line_no): this load's version against the staged one
+    auto beats = [&](const DayWinner& w, int64_t updated_at, std::string_view load_date, std::string_view file,
+                     long long line_no) {
+        if (w.updated_at != updated_at) return w.updated_at > updated_at;
+        if (int by = ctx.date().compare(load_date)) return by > 0;
+        if (int by = std::string_view(files[w.file]).compare(file)) return by > 0;
+        return w.line_no > line_no;
+    };
+    // A staged state can only lose to the day's winner once it lost to a version of the day (they only get
+    // newer): the rest wait in `undecided` for the final winners.
+    auto take_staged = [&](const Result& known) {
+        for (int r = 0; r < known.rows(); ++r) {
+            auto it = winners.find(known.text(r, 0));
+            DayWinner& w = it->second;
+            w.shipping_known = known.get(r, 5) == "t";
+            if (known.is_null(r, 1)) continue;  // only a shipping row: the order is new to staging
+            const int64_t updated_at = known.integer(r, 1);
+            if (beats(w, updated_at, known.get(r, 2), known.get(r, 3), known.integer(r, 4))) {
+                w.fate = Fate::update;
+            } else {
+                w.fate = Fate::keep_staged;
+                undecided.emplace(it->first, StagedState{updated_at, known.text(r, 2), known.text(r, 3),
+                                                          known.integer(r, 4)});
+            }
         }
-        if (files.empty() || files[current_file] != raw.source_file) {  // rows come file by file: rarely true
-            auto [it, added] = file_index.try_emplace(raw.source_file, static_cast<uint32_t>(files.size()));
-            if (added) files.push_back(raw.source_file);
-            current_file = it->second;
-        }
-        ++valid;
-        spool.add(order, current_file, raw.line_no);
-        if (users.find(order.user_id) == users.end()) users.emplace(order.user_id);
-        auto [it, added] = winners.try_emplace(order.order_id);
-        DayWinner& w = it->second;
-        int file_order = added ? 1 : files[current_file].compare(files[w.file]);
-        if (added || order.updated_at > w.updated_at ||
-            (order.updated_at == w.updated_at &&
-             (file_order > 0 || (file_order == 0 && raw.line_no > w.line_no)))) {
-            w.updated_at = order.updated_at;
-            w.file = current_file;
-            w.line_no = raw.line_no;
-        }
-    });
+    };
+    run_two_lanes(
+        reader,
+        [&](const LaneStop& stop) {
+            for_each_raw_record(reader, "orders", ctx.date(), [&](const RawRecord& raw) {
+                if ((++ctx.counts.rows_read & 0xFFF) == 0) {
+                    ctx.check_interrupted();
+                    stop.check();
+                    probes.take_answers(take_staged);
+                }
+                auto problem = parse_order(parser, raw.record, raw.record.capacity(), load_day, order);
+                if (problem) {
+                    quarantine.add(problem->reason, raw.source_file, raw.line_no, problem->detail, raw.record);
+                    return;
+                }
+                if (files.empty() || files[current_file] != raw.source_file) {  // rows come file by file
+                    auto [it, added] = file_index.try_emplace(raw.source_file, static_cast<uint32_t>(files.size()));
+                    if (added) files.push_back(raw.source_file);
+                    current_file = it->second;
+                }
+                ++valid;
+                spool.add(order, current_file, raw.line_no);
+                if (users.find(order.user_id) == users.end()) users.emplace(order.user_id);
+                auto [it, added] = winners.try_emplace(order.order_id);
+                DayWinner& w = it->second;
+                if (added) probes.add(it->first);
+                int file_order = added ? 1 : files[current_file].compare(files[w.file]);
+                if (added || order.updated_at > w.updated_at ||
+                    (order.updated_at == w.updated_at &&
+                     (file_order > 0 || (file_order == 0 && raw.line_no > w.line_no)))) {
+                    w.updated_at = order.updated_at;
+                    w.file = current_file;
+                    w.line_no = raw.line_no;
+                }
+            });
+            probes.close();
+        },
+        db, [&](const LaneStop& stop) { probes.run(db, stop); });
+    probes.take_answers(take_staged);
+    auto parsed = std::chrono::steady_clock::now();
     if (ctx.counts.rows_read == 0) {
         // an extract that ran and found nothing leaves no raw rows either: that is not an error
         if (!feed_has_drop(db, "orders", ctx.date())) throw no_drop("orders", ctx.date(), "no raw.orders rows");
     }
-    auto parsed = std::chrono::steady_clock::now();
     // the day's users' keys, stored beside their ids (the fact load and the quality rules read them from there):
-    // on the reader connection, in a thread, while this one probes staging
+    // on the reader connection, in a thread, while this one settles the day's winners
     auto user_keys_ready = std::async(std::launch::async, [&] { return user_keys_of(reader, users); });
-
-    // The winners against staging's states, by primary key, a chunk of ids at a time.
-    std::vector<const std::string*> ids;
-    ids.reserve(winners.size());
-    for (const auto& [id, w] : winners) ids.push_back(&id);
-    long long updates = 0;
-    probe_in_chunks(db, known_states_sql, ids, [&](const Result& known) {
-        for (int r = 0; r < known.rows(); ++r) {
-            DayWinner& w = winners.find(known.text(r, 0))->second;
-            // (updated_at, load_date, source_file by bytes, line_no): this load's version against the staged one
-            long long staged_updated_at = known.integer(r, 1);
-            int by = w.updated_at != staged_updated_at ? (w.updated_at > staged_updated_at ? 1 : -1) : 0;
-            if (by == 0) by = ctx.date().compare(known.get(r, 2));
-            if (by == 0) by = std::string_view(files[w.file]).compare(known.get(r, 3));
-            if (by == 0) by = w.line_no > known.integer(r, 4) ? 1 : (w.line_no < known.integer(r, 4) ? -1 : 0);
-            w.fate = by > 0 ? Fate::update : Fate::keep_staged;
-            if (by > 0) ++updates;
-        }
-    });
-    std::vector<const std::string*>().swap(ids);  // the hash of the day's ids is most of the task's memory
-    std::vector<const std::string*> changed;
-    for (const auto& [id, w] : winners)
-        if (w.fate != Fate::keep_staged) changed.push_back(&id);
-    probe_in_chunks(db, shipping_known_sql, changed, [&](const Result& known) {
-        for (int r = 0; r < known.rows(); ++r) winners.find(known.text(r, 0))->second.shipping_known = true;
-    });
-    const auto changed_orders = static_cast<long long>(changed.size());
-    std::vector<const std::string*>().swap(changed);
+    for (const auto& [id, staged] : undecided) {
+        DayWinner& w = winners.find(id)->second;
+        if (beats(w, staged.updated_at, staged.load_date, staged.source_file, staged.line_no)) w.fate = Fate::update;
+    }
+    std::unordered_map<std::string, StagedState>().swap(undecided);
+    long long updates = 0, changed_orders = 0;
+    for (const auto& [id, w] : winners) {
+        updates += w.fate == Fate::update;
+        changed_orders += w.fate != Fate::keep_staged;
+    }
     auto probed = std::chrono::steady_clock::now();
 
     const auto user_keys = user_keys_ready.get();
@@ -204,38 +300,46 @@ void transform_orders(TaskContext& ctx) {
 
     // Pass 2: the spool again, encoding only the versions this load sets, each table's rows gathered in its key
     // order (KeySortedSpool): written by COPY straight into staging, each leaf of a primary key larger than the
-    // buffer cache (random ids: UUIDs) is visited once, in turn. The replaced states go first, by their ids.
+    // buffer cache (random ids: UUIDs) is visited once, in turn. Meanwhile the task's connection deletes the
+    // states they replace, by their ids (the winners are only read from here on).
     KeySortedSpool sorted_orders, sorted_lines, sorted_shipping;
-    BinaryRowWriter order_row, line_rows, shipping_row;  // sinkless: each order's rows are moved to the spools
-    CopySpool updated_ids, shipping_updated_ids;
-    {
-        uint32_t file = 0;
-        long long line_no = 0;
-        long long replayed = 0;
-        while (spool.next(order, file, line_no)) {
-            if ((++replayed & 0xFFFF) == 0) ctx.check_interrupted();
-            const DayWinner& w = winners.find(order.order_id)->second;
-            if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
-            const bool replaced = w.fate == Fate::update;
-            write_order(order_row, order, key_of(order), load_day, replaced, files[file], line_no);
-            write_lines(line_rows, order, load_day);
-            write_shipping(shipping_row, order);
-            for (auto [writer, sorted] : {std::pair{&order_row, &sorted_orders}, {&line_rows, &sorted_lines},
-                                          {&shipping_row, &sorted_shipping}}) {
-                sorted->add(order.order_id, writer->captured());
-                writer->clear_captured();
+    run_two_lanes(
+        db,
+        [&](const LaneStop& stop) {
+            CopySpool updated_ids, shipping_updated_ids;
+            for (const auto& [id, w] : winners) {
+                if (w.fate == Fate::update) updated_ids.field(id).end_row();
+                if (w.fate != Fate::keep_staged && w.shipping_known) shipping_updated_ids.field(id).end_row();
             }
-            if (replaced) updated_ids.field(order.order_id).end_row();
-            if (w.shipping_known) shipping_updated_ids.field(order.order_id).end_row();
-        }
-    }
-    step_done("the set versions encoded and sorted");
-    db.exec("create temporary table tmp_order_updates (order_id text) on commit drop");
-    db.exec("create temporary table tmp_shipping_updates (order_id text) on commit drop");
-    updated_ids.load(db, "copy tmp_order_updates (order_id) from stdin");
-    shipping_updated_ids.load(db, "copy tmp_shipping_updates (order_id) from stdin");
-    db.exec_script(apply_updates_sql);
-    step_done("the replaced states deleted");
+            db.exec("create temporary table tmp_order_updates (order_id text) on commit drop");
+            db.exec("create temporary table tmp_shipping_updates (order_id text) on commit drop");
+            updated_ids.load(db, "copy tmp_order_updates (order_id) from stdin");
+            shipping_updated_ids.load(db, "copy tmp_shipping_updates (order_id) from stdin");
+            stop.check();
+            db.exec_script(apply_updates_sql);
+        },
+        reader,  // idle once the user keys are in: a lane needs a connection to cancel, this one has none to do
+        [&](const LaneStop& stop) {
+            BinaryRowWriter order_row, line_rows, shipping_row;  // sinkless: each order's rows go to the spools
+            uint32_t file = 0;
+            long long line_no = 0;
+            long long replayed = 0;
+            while (spool.next(order, file, line_no)) {
+                if ((++replayed & 0xFFFF) == 0) stop.check();
+                const DayWinner& w = winners.find(order.order_id)->second;
+                if (w.fate == Fate::keep_staged || w.file != file || w.line_no != line_no) continue;
+                write_order(order_row, order, key_of(order), load_day, w.fate == Fate::update, files[file], line_no);
+                write_lines(line_rows, order, load_day);
+                write_shipping(shipping_row, order);
+                for (auto [writer, sorted] : {std::pair{&order_row, &sorted_orders}, {&line_rows, &sorted_lines},
+                                              {&shipping_row, &sorted_shipping}}) {
+                    sorted->add(order.order_id, writer->captured());
+                    writer->clear_captured();
+                }
+            }
+        });
+    ctx.check_interrupted();
+    step_done("the set versions encoded and sorted, the states they replace deleted");
     auto copy_sorted = [&](KeySortedSpool& sorted, const std::string& table, const char* columns) {
         BinaryCopyIn copy(db, "copy " + table + " (" + columns + ") from stdin with (format binary)");
         sorted.for_each([&](std::string_view, std::string_view rows) { copy.write_rows(rows); });
@@ -252,12 +356,13 @@ void transform_orders(TaskContext& ctx) {
 
     auto now = std::chrono::steady_clock::now();
     auto secs = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
-    spdlog::info("validated {} raw orders in {:.2f} s ({}): {} valid versions of {} orders, {} quarantined",
+    spdlog::info("validated {} raw orders and looked them up in staging in {:.2f} s ({}): {} valid versions of {} "
+                 "orders, {} quarantined",
                  with_commas(ctx.counts.rows_read), secs(started, parsed),
                  rate(ctx.counts.rows_read, secs(started, parsed)),
                  with_commas(valid), with_commas(static_cast<long long>(winners.size())),
                  with_commas(ctx.counts.rows_quarantined));
-    spdlog::info("looked the day's orders up in staging in {:.2f} s; wrote in {:.2f} s: {} orders took this load's "
+    spdlog::info("settled the day's winners in {:.2f} s; wrote in {:.2f} s: {} orders took this load's "
                  "state ({} new to staging, {} newer than its state)",
                  secs(parsed, probed), secs(probed, now), with_commas(ctx.counts.rows_written),
                  with_commas(ctx.counts.rows_written - updates), with_commas(updates));

@@ -25,6 +25,9 @@ std::string order_json(const std::string& id, const std::string& updated_at, con
            R"(,"payment":{"method":"credit_card","amount":37.98},"shipping":{"country":"US","region":"CA","city":"San Jose","postal_code":"95112"}})";
 }
 
+const std::string kTwoLines =
+    R"([{"product_id":"P1","quantity":1,"unit_price":10},{"product_id":"P2","quantity":1,"unit_price":5}])";
+
 }  // namespace
 
 class OrdersTest : public WarehouseTest {
@@ -315,15 +318,14 @@ TEST_F(OrdersTest, ReversedLoadOrderGivesTheSameWarehouse) {
 TEST_F(OrdersTest, RandomIdsKeepTheNewestStateAcrossAndWithinDays) {
     const std::string a = "f3a1c2de-0000-4000-8000-000000000001", b = "0b7e4f10-0000-4000-8000-000000000002",
                       c = "7c00aa00-0000-4000-8000-000000000003";
-    const std::string two_lines = R"([{"product_id":"P1","quantity":1,"unit_price":10},{"product_id":"P2","quantity":1,"unit_price":5}])";
     write_day("2025-12-13", "part-1.json",
               order_json(a, "2025-12-13T20:00:00Z", "shipped") + "\n" + order_json(b, "2025-12-13T09:00:00Z") + "\n");
     write_day("2025-12-14", "part-a.json",
               order_json(a, "2025-12-13T12:00:00Z", "paid") + "\n" +             // older than day 1's: ignored
                   order_json(b, "2025-12-14T09:00:00Z", "delivered") + "\n");    // the tie's winner (later name)
     write_day("2025-12-14", "part-B.json",
-              order_json(b, "2025-12-14T09:00:00Z", "paid", two_lines) + "\n" +
-                  order_json(c, "2025-12-14T09:00:00Z", "placed", two_lines) + "\n");
+              order_json(b, "2025-12-14T09:00:00Z", "paid", kTwoLines) + "\n" +
+                  order_json(c, "2025-12-14T09:00:00Z", "placed", kTwoLines) + "\n");
     run_chain("2025-12-13");
     run_chain("2025-12-14");
     EXPECT_EQ(diff("select order_id, status, load_date::text, replaced_earlier, source_file like '%part-a.json' "
@@ -342,6 +344,31 @@ TEST_F(OrdersTest, RandomIdsKeepTheNewestStateAcrossAndWithinDays) {
     std::string state = warehouse_state();
     run_chain("2025-12-14");  // a rerun changes nothing
     EXPECT_EQ(warehouse_state(), state);
+}
+
+// The day's ids are looked up in staging while the day is still being parsed, so a staged state may come back
+// between two versions of its order: here the day's first version of X is older than the staged one and its
+// last, 60,000 orders later (past the first probe's answer), newer; Y's only version of the day is older.
+TEST_F(OrdersTest, AStagedStateLosesToTheDaysLastVersionEvenWhenItsFirstWasOlder) {
+    write_day("2025-12-13", "part-1.json",
+              order_json("X", "2025-12-13T12:00:00Z", "paid") + "\n" + order_json("Y", "2025-12-13T12:00:00Z", "paid") +
+                  "\n");
+    run_chain("2025-12-13");
+    std::string text = order_json("X", "2025-12-13T11:00:00Z", "placed") + "\n" +
+                       order_json("Y", "2025-12-13T11:00:00Z", "placed") + "\n";
+    for (int i = 0; i < 60000; ++i) text += order_json("F-" + std::to_string(i), "2025-12-14T09:00:00Z") + "\n";
+    text += order_json("X", "2025-12-14T08:00:00Z", "shipped", kTwoLines) + "\n";
+    write_day("2025-12-14", "part-1.json", text);
+    run_chain("2025-12-14");
+    EXPECT_EQ(diff("select order_id, status, load_date::text, replaced_earlier, line_count from staging.orders "
+                   "where order_id in ('X', 'Y')",
+                   "values ('X', 'shipped', '2025-12-14', true, 2), ('Y', 'paid', '2025-12-13', false, 1)"),
+              "");
+    EXPECT_EQ(count("select count(*) from staging.order_lines where order_id = 'X'"), 2);
+    EXPECT_EQ(count("select count(*) from private.order_shipping where order_id in ('X', 'Y')"), 2);
+    EXPECT_EQ(count("select count(*) from staging.orders"), 60002);
+    EXPECT_EQ(dump("select order_id, status from warehouse.fact_orders where order_id in ('X', 'Y') order by 1"),
+              "X|shipped\nY|paid\n");
 }
 
 TEST_F(OrdersTest, ConcurrentRunsOfOneTaskAndDateNeverDouble) {

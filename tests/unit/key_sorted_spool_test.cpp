@@ -64,7 +64,7 @@ TEST(KeySortedSpool, WrittenRunsMergeInKeyOrderAndEqualKeysInTheirOrder) {
 
 TEST(KeySortedSpool, ARecordLargerThanARunOrAReadBlockSurvives) {
     KeySortedSpool spool(1024);
-    const std::string big(1 << 20, 'x');  // four times the merge's read block
+    const std::string big(1 << 20, 'x');  // sixteen times the merge's read block
     spool.add("m", "small");
     spool.add("b", big);
     spool.add("z", std::string(3000, 'y'));
