@@ -18,6 +18,7 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -66,10 +67,13 @@ constexpr const char* staging_lines_columns =
 // probes and the client's parsing then share the two cores instead of following each other.
 class StagedStateProbes {
 public:
-    explicit StagedStateProbes(std::string sql) : sql_(std::move(sql)) {}
+    // greatest: the greatest id staging holds (none: nothing to look up)
+    StagedStateProbes(std::string sql, std::optional<std::string> greatest)
+        : sql_(std::move(sql)), greatest_(std::move(greatest)) {}
 
     // lane 0: a new id of the day (its string lives in the winners' map for the whole task)
     void add(const std::string& id) {
+        if (!greatest_) return;
         pending_.push_back(&id);
         if (pending_.size() == probe_chunk) send();
     }
@@ -106,7 +110,7 @@ public:
                 chunk = std::move(chunks_.front());
                 chunks_.pop_front();
             }
-            Result r = db.exec(sql_, {chunk});
+            Result r = db.exec(sql_, {chunk, greatest_});
             std::lock_guard lock(mutex_);
             answers_.push_back(std::move(r));
             ++answered_;
@@ -126,6 +130,7 @@ private:
     }
 
     std::string sql_;
+    std::optional<std::string> greatest_;
     std::vector<const std::string*> pending_;
     std::mutex mutex_;
     std::condition_variable changed_;
@@ -199,7 +204,8 @@ void transform_orders(TaskContext& ctx) {
     long long valid = 0;
     std::unordered_map<std::string, uint32_t> file_index;
     uint32_t current_file = 0;
-    StagedStateProbes probes(read_sql_file("staging/orders_staged_states.sql"));
+    StagedStateProbes probes(read_sql_file("staging/orders_staged_states.sql"),
+                             db.scalar(read_sql_file("staging/orders_greatest_id.sql")));
     std::unordered_map<std::string, StagedState> undecided;  // staged states the day's version does not beat yet
     // (updated_at, load_date, source_file by bytes, line_no): this load's version against the staged one
     auto beats = [&](const DayWinner& w, int64_t updated_at, std::string_view load_date, std::string_view file,
