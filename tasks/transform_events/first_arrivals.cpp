@@ -121,8 +121,9 @@ void FirstArrivals::grow() {
     slots_.swap(bigger);
 }
 
-void FirstArrivals::add(std::string_view event_id, std::string_view user_id, uint32_t file, int64_t line_no,
-                        std::string_view fields) {
+FirstArrivals::Added FirstArrivals::add(std::string_view event_id, std::string_view user_id, uint32_t file,
+                                        int64_t line_no, std::string_view fields) {
+    Added added{true, false, 0, 0};
     const uint64_t hash = std::hash<std::string_view>{}(event_id);
     const uint64_t mask = slots_.size() - 1;
     uint64_t i = hash & mask;
@@ -134,9 +135,10 @@ void FirstArrivals::add(std::string_view event_id, std::string_view user_id, uin
         if (held_id != event_id) continue;  // another id of the same hash
         ++repeats_;
         const int by_file = files_[file].compare(files_[h.file]);
-        if (by_file > 0 || (by_file == 0 && line_no >= h.line_no)) return;  // the held record arrived first
+        if (by_file > 0 || (by_file == 0 && line_no >= h.line_no)) return Added{false, false, 0, 0};  // held first
         mark_dropped(held);
         --kept_;
+        added = Added{true, true, h.file, h.line_no};
         break;  // this record takes the slot over
     }
     const uint64_t offset = flushed_ + buffer_.size();
@@ -152,6 +154,7 @@ void FirstArrivals::add(std::string_view event_id, std::string_view user_id, uin
     slots_[i] = Slot{hash, offset + 1};
     if (buffer_.size() >= flush_bytes) flush();
     if (used_ * 4 > static_cast<long long>(slots_.size()) * 3) grow();  // at most three quarters full
+    return added;
 }
 
 // Reads the records of bytes [begin, end) of a spool file in order, a block at a time; a record's bytes stay

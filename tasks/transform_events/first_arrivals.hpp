@@ -34,9 +34,17 @@ public:
 
     // The index of a file's name, for add(); names compare byte for byte (collate "C"), as staging's do.
     uint32_t file_index(std::string_view source_file);
+    const std::string& file_name(uint32_t index) const { return files_[index]; }
+    // What add() did: kept the event or not, and whether it displaced an earlier-kept arrival (which one).
+    struct Added {
+        bool kept;
+        bool displaced;
+        uint32_t displaced_file;
+        int64_t displaced_line_no;
+    };
     // Keeps the event if it is its id's first arrival of the day so far (the smallest (source_file, line_no));
     // an earlier-kept arrival of the id it beats is dropped. `fields` as in SpooledEvent.
-    void add(std::string_view event_id, std::string_view user_id, uint32_t file, int64_t line_no,
+    Added add(std::string_view event_id, std::string_view user_id, uint32_t file, int64_t line_no,
              std::string_view fields);
     // The kept events (one per distinct id), in spool order. Call after the last add().
     void for_each(const std::function<void(const SpooledEvent&)>& on_event);

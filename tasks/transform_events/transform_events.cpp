@@ -82,15 +82,6 @@ constexpr const char* staging_copy_sql =
 constexpr uint16_t staging_copy_fields = 14;
 
 // The day's first arrivals as (event_id, source_file, line_no) into day_events.
-void copy_day_events(Connection& db, events::FirstArrivals& day) {
-    BinaryCopyIn ids(db, "copy day_events (event_id, source_file, line_no) from stdin with (format binary)");
-    day.for_each([&](const events::SpooledEvent& e) {
-        ids.text(e.event_id).text(e.source_file).int8(e.line_no);
-        ids.end_row();
-    });
-    ids.finish();
-}
-
 // Per event id of the day that staging's other loads hold (events_seen): whether the day's arrival is first
 // (it replaces the held row, marked replaced_earlier) or not (it is not staged); and the rerun's own rows that
 // had displaced another load's (events_own_replaced): their mark stays. Usually a handful of ids.
@@ -128,6 +119,13 @@ void transform_events(TaskContext& ctx) {
         db,
         "select source_file, line_no, record from raw.events where load_date = $1",
         ctx.date(), "transform_events' read of raw.events");
+    // The day's first arrivals' ids go into day_events on the task's connection while the parse goes on (the
+    // server takes them in on the other core); an arrival displaced later (a smaller file name read after a
+    // larger one: rare) is removed from it after the parse.
+    static const std::string work_tables_sql = read_sql_file("staging/events_work_tables.sql");
+    db.exec_script(work_tables_sql);
+    BinaryCopyIn day_ids(db, "copy day_events (event_id, source_file, line_no) from stdin with (format binary)");
+    BinaryRowWriter displaced;  // sinkless: the displaced arrivals' rows, copied after the parse
     ctx.counts.rows_read = copy_out_binary(reader, read_sql, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != record_col + 1) throw RetryableError("raw.events row with an unexpected column count");
         if (cols[0] != source) {  // rows come file by file: one lookup per file, not per row
@@ -169,11 +167,26 @@ void transform_events(TaskContext& ctx) {
         optional(events::device);
         optional(events::country);
         encoded.date(load_day).text(source).int8(line_no);
-        day.add(fields[events::event_id], fields[events::user_id], file_index, line_no, encoded.finish_row());
+        const auto added =
+            day.add(fields[events::event_id], fields[events::user_id], file_index, line_no, encoded.finish_row());
+        if (added.kept) day_ids.text(fields[events::event_id]).text(source).int8(line_no).end_row();
+        if (added.displaced) {
+            displaced.text(fields[events::event_id]).text(day.file_name(added.displaced_file));
+            displaced.int8(added.displaced_line_no).end_row();
+        }
         if (!fields[events::user_id].empty() && users.find(fields[events::user_id]) == users.end())
             users.emplace(fields[events::user_id]);
         if ((valid & 0xFFFF) == 0) ctx.check_interrupted();
     });
+    day_ids.finish();
+    if (displaced.rows() > 0) {
+        db.exec("create temporary table day_displaced (like day_events) on commit drop");
+        BinaryCopyIn rows(db, "copy day_displaced (event_id, source_file, line_no) from stdin with (format binary)");
+        rows.write_rows(displaced.captured());
+        rows.finish();
+        db.exec("delete from day_events d using day_displaced x "
+                "where d.event_id = x.event_id and d.source_file = x.source_file and d.line_no = x.line_no");
+    }
     ctx.counts.rows_quarantined = quarantine.store(db, "transform");
     redact_erased_users(db, "events", ctx.date(), "transform");  // erased users stay erased on a reload
     double read_secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -188,13 +201,10 @@ void transform_events(TaskContext& ctx) {
         step = now;
     };
 
-    static const std::string work_tables_sql = read_sql_file("staging/events_work_tables.sql");
-    db.exec_script(work_tables_sql);
     // the day's users' keys on the reader connection, in a thread, while this one compares the day with staging
     auto user_keys_ready = std::async(std::launch::async, [&] { return user_keys_of(reader, users); });
-    copy_day_events(db, day);
     db.exec("analyze day_events");
-    lap("copied the day's event ids");
+    lap("analyzed the day's event ids (copied while parsing)");
     // JIT compilation costs more than it saves on these plain scans; the hashes fit in memory
     db.exec("set local jit = off");
     db.exec("set local work_mem = '256MB'");

@@ -291,6 +291,28 @@ TEST_F(EventsTest, ReDeliveredDayWithoutAnEventHandsItToItsArrivalOnAnotherDay) 
     }
 }
 
+// The day's first arrivals go to the server while the day is parsed; raw rows read in another order (here
+// every line of the day in reverse, b.csv before a.csv) displace the ones sent first, and staging ends the same.
+TEST_F(EventsTest, RawRowsReadInAnyOrderStageTheSameFirstArrivals) {
+    // E01 and E20 arrive again the next day, loaded first: the 13th's arrivals take them over
+    write_day("2025-12-14", {{"c.csv", kHeader + "E01,U1,S1,page_view,2025-12-14T01:00:00Z,,/again,mobile,US\n"
+                                                 "E20,U4,S5,page_view,2025-12-14T01:00:00Z,,/again,mobile,US\n"}});
+    ASSERT_NO_FATAL_FAILURE(chain("2025-12-14"));
+    write_day("2025-12-13", {{"a.csv", kDayA}, {"b.csv", kDayB}});
+    ASSERT_NO_FATAL_FAILURE(chain("2025-12-13"));
+    const std::string staged = dump(kStagingDump);
+    db().exec("create temporary table reversed as select * from raw.events where load_date = '2025-12-13' "
+              "order by source_file desc, line_no desc");
+    db().exec("delete from raw.events where load_date = '2025-12-13'");
+    db().exec("insert into raw.events select * from reversed");
+    ASSERT_EQ(scalar("select source_file || ':' || line_no from raw.events where load_date = '2025-12-13' limit 1"),
+              "events/2025-12-13/b.csv:4");
+    run_ok("transform_events", {"--date", "2025-12-13"});
+    EXPECT_EQ(dump(kStagingDump), staged);
+    EXPECT_EQ(scalar("select source_file || ':' || line_no from staging.events where event_id = 'E01'"),
+              "events/2025-12-13/a.csv:2");
+}
+
 TEST_F(EventsTest, GzipFileLoadsTheSameAsPlain) {
     write_day("2025-12-13", {{"a.csv", kDayA}});
     write_gzip(day_dir("2025-12-14") + "/a.csv.gz", kDayA);

@@ -244,12 +244,20 @@ TEST(EventsFirstArrivals, KeepsTheSmallestFileAndLinePerIdInAnyArrivalOrder) {
     FirstArrivals day;
     const uint32_t b = day.file_index("part-b.csv"), a = day.file_index("part-a.csv");
     EXPECT_EQ(day.file_index("part-b.csv"), b);
-    day.add("e1", "u1", b, 5, "b5");
-    day.add("e2", "", b, 6, "b6");
-    day.add("e1", "u1", a, 9, "a9");   // an earlier file: replaces b5
-    day.add("e1", "u1", a, 10, "a10"); // later than a9: dropped
-    day.add("e2", "", b, 2, "b2");     // an earlier line of the same file: replaces b6
-    day.add("e3", "u3", a, 1, "a1");
+    auto outcome = [](FirstArrivals::Added r) {
+        return std::to_string(r.kept) + (r.displaced ? " " + std::to_string(r.displaced_file) + ":" +
+                                                           std::to_string(r.displaced_line_no)
+                                                     : "");
+    };
+    EXPECT_EQ(outcome(day.add("e1", "u1", b, 5, "b5")), "1");
+    EXPECT_EQ(outcome(day.add("e2", "", b, 6, "b6")), "1");
+    // an earlier file: replaces b5
+    EXPECT_EQ(outcome(day.add("e1", "u1", a, 9, "a9")), "1 " + std::to_string(b) + ":5");
+    EXPECT_EQ(outcome(day.add("e1", "u1", a, 10, "a10")), "0");  // later than a9: dropped
+    // an earlier line of the same file: replaces b6
+    EXPECT_EQ(outcome(day.add("e2", "", b, 2, "b2")), "1 " + std::to_string(b) + ":6");
+    EXPECT_EQ(outcome(day.add("e3", "u3", a, 1, "a1")), "1");
+    EXPECT_EQ(day.file_name(a), "part-a.csv");
     auto kept = kept_events(day);
     ASSERT_EQ(kept.size(), 3u);
     EXPECT_EQ(day.kept(), 3);
