@@ -7,9 +7,9 @@
 #include <cerrno>
 #include <cstring>
 #include <functional>
-#include <memory>
 
 #include "common/errors.hpp"
+#include "common/key_sorted_spool.hpp"
 
 namespace ecomm::events {
 
@@ -230,76 +230,14 @@ void FirstArrivals::for_each(const std::function<void(const SpooledEvent&)>& on_
 void FirstArrivals::for_each_in_id_order(const std::function<void(const SpooledEvent&)>& on_event,
                                          size_t run_bytes) {
     flush();
-    std::FILE* runs_file = std::tmpfile();
-    if (!runs_file) spool_failed("cannot create a temporary file");
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> close_runs(runs_file, std::fclose);
-    const int runs_fd = fileno(runs_file);
-    std::vector<std::pair<uint64_t, uint64_t>> runs;  // [begin, end) in runs_file
-    uint64_t runs_size = 0;
-    std::string run, out;  // the run's records as they came; its sorted records on their way to runs_file
-    run.reserve(static_cast<size_t>(std::min<uint64_t>(run_bytes, flushed_)) + (64 << 10));
-    std::vector<size_t> starts;  // of the run's records in `run`
-    auto by_id = [&](size_t a, size_t b) {
-        return RecordReader::id(std::string_view(run).substr(a)) < RecordReader::id(std::string_view(run).substr(b));
-    };
-    auto write_run = [&] {
-        std::sort(starts.begin(), starts.end(), by_id);
-        const uint64_t begin = runs_size;
-        auto write_out = [&] {
-            if (::pwrite(runs_fd, out.data(), out.size(), static_cast<off_t>(runs_size)) !=
-                static_cast<ssize_t>(out.size()))
-                spool_failed("cannot write");
-            runs_size += out.size();
-            out.clear();
-        };
-        for (size_t s : starts) {
-            out.append(run, s, RecordReader::record_bytes(run.data() + s));
-            if (out.size() >= flush_bytes) write_out();
-        }
-        write_out();
-        runs.emplace_back(begin, runs_size);
-        run.clear();
-        starts.clear();
-    };
+    KeySortedSpool sorted(run_bytes);
     {
         RecordReader spool(fileno(file_), 0, flushed_, flush_bytes);
         std::string_view record;
-        while (spool.next(record)) {
-            if (!RecordReader::live(record)) continue;
-            starts.push_back(run.size());
-            run.append(record);
-            if (run.size() >= run_bytes) write_run();
-        }
+        while (spool.next(record))
+            if (RecordReader::live(record)) sorted.add(RecordReader::id(record), record);
     }
-    if (runs.empty()) {  // the day fits in one run: no merge
-        std::sort(starts.begin(), starts.end(), by_id);
-        for (size_t s : starts) on_event(event_of(run.data() + s));
-        return;
-    }
-    if (!starts.empty()) write_run();
-    std::string().swap(run);
-    std::string().swap(out);
-    std::vector<size_t>().swap(starts);
-
-    std::vector<std::unique_ptr<RecordReader>> readers;
-    std::vector<std::string_view> current(runs.size());
-    auto later = [&](size_t a, size_t b) { return RecordReader::id(current[a]) > RecordReader::id(current[b]); };
-    std::vector<size_t> heap;  // runs by their current record's id, least first
-    for (size_t i = 0; i < runs.size(); ++i) {
-        readers.push_back(std::make_unique<RecordReader>(runs_fd, runs[i].first, runs[i].second, 256 << 10));
-        if (readers[i]->next(current[i])) heap.push_back(i);
-    }
-    std::make_heap(heap.begin(), heap.end(), later);
-    while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        const size_t i = heap.back();
-        on_event(event_of(current[i].data()));
-        if (readers[i]->next(current[i])) {
-            std::push_heap(heap.begin(), heap.end(), later);
-        } else {
-            heap.pop_back();
-        }
-    }
+    sorted.for_each([&](std::string_view, std::string_view record) { on_event(event_of(record.data())); });
 }
 
 }  // namespace ecomm::events

@@ -45,12 +45,12 @@ public:
     // Keeps the event if it is its id's first arrival of the day so far (the smallest (source_file, line_no));
     // an earlier-kept arrival of the id it beats is dropped. `fields` as in SpooledEvent.
     Added add(std::string_view event_id, std::string_view user_id, uint32_t file, int64_t line_no,
-             std::string_view fields);
+              std::string_view fields);
     // The kept events (one per distinct id), in spool order. Call after the last add().
     void for_each(const std::function<void(const SpooledEvent&)>& on_event);
     // The same in event_id byte order (collate "C": staging.events' key order), so the final COPY writes the
-    // key's leaves one after another. The spool is cut into runs of about `run_bytes`, each sorted in memory
-    // and written to a second temporary file, then merged: memory stays at one run and a block per run.
+    // key's leaves one after another: the kept records go through a KeySortedSpool (runs of about `run_bytes`
+    // sorted in memory and written to a second temporary file, then merged: one run and a block per run).
     void for_each_in_id_order(const std::function<void(const SpooledEvent&)>& on_event,
                               size_t run_bytes = 16 << 20);
     long long kept() const { return kept_; }
