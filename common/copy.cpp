@@ -266,11 +266,61 @@ uint32_t read_be32(const char* p) {
            static_cast<uint32_t>(static_cast<unsigned char>(p[2])) << 8 | static_cast<unsigned char>(p[3]);
 }
 
+// A field of the wrong size for its type: the query's columns are not what the reader expects.
+[[noreturn]] void throw_field_size(std::string_view type, std::string_view field) {
+    throw RetryableError("a binary COPY " + std::string(type) + " field of " + std::to_string(field.size()) +
+                         " bytes");
+}
+
 }  // namespace
 
 int64_t read_int8(std::string_view field) {
-    if (field.size() != 8) throw RetryableError("a binary COPY bigint field of " + std::to_string(field.size()) + " bytes");
+    if (field.size() != 8) throw_field_size("bigint", field);
     return static_cast<int64_t>(uint64_t{read_be32(field.data())} << 32 | read_be32(field.data() + 4));
+}
+
+int32_t read_int4(std::string_view field) {
+    if (field.size() != 4) throw_field_size("integer", field);
+    return static_cast<int32_t>(read_be32(field.data()));
+}
+
+int64_t read_date_days(std::string_view field) {
+    constexpr int64_t postgres_epoch_days = 10957;  // 2000-01-01, where a binary date counts from
+    return read_int4(field) + postgres_epoch_days;
+}
+
+bool read_bool(std::string_view field) {
+    if (field.size() != 1) throw_field_size("boolean", field);
+    return field[0] != 0;
+}
+
+long long read_numeric_cents(std::string_view field) {
+    // ndigits, weight, sign, dscale (int16 each), then ndigits base-10000 digits, the first worth 10000^weight
+    const auto int16_at = [&](size_t i) {
+        return static_cast<int16_t>(static_cast<unsigned char>(field[i]) << 8 |
+                                    static_cast<unsigned char>(field[i + 1]));
+    };
+    if (field.size() < 8) throw_field_size("numeric", field);
+    const int ndigits = int16_at(0), weight = int16_at(2);
+    const auto sign = static_cast<uint16_t>(int16_at(4));
+    if (ndigits < 0 || field.size() != 8 + 2 * static_cast<size_t>(ndigits))
+        throw_field_size("numeric", field);
+    if (sign != 0x0000 && sign != 0x4000) throw RetryableError("a numeric that is not a number (NaN or infinite)");
+    long long cents = 0;
+    for (int i = 0; i < ndigits; ++i) {
+        const int digit = int16_at(8 + 2 * static_cast<size_t>(i)), power = weight - i;
+        if (power >= 0) {
+            if (power > 3) throw RetryableError("a numeric beyond 18 digits");
+            long long worth = 100;
+            for (int p = 0; p < power; ++p) worth *= 10000;
+            cents += digit * worth;
+        } else if (power == -1 && digit % 100 == 0) {
+            cents += digit / 100;
+        } else if (digit != 0) {
+            throw RetryableError("a numeric with more than two decimals");
+        }
+    }
+    return sign == 0x4000 ? -cents : cents;
 }
 
 long long copy_out_binary(Connection& conn, const std::string& copy_sql,

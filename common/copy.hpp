@@ -153,5 +153,14 @@ long long copy_out_binary(Connection& conn, const std::string& copy_sql,
                           const std::function<void(const std::vector<std::string_view>&)>& on_row);
 // A bigint field of copy_out_binary.
 int64_t read_int8(std::string_view field);
+// An integer field.
+int32_t read_int4(std::string_view field);
+// A date field, as days since 1970-01-01 (format_date's days).
+int64_t read_date_days(std::string_view field);
+// A boolean field.
+bool read_bool(std::string_view field);
+// A numeric field of at most two decimals (numeric(12,2), numeric(14,2)), as exact cents; throws RetryableError
+// for NaN, a third decimal or an amount beyond 18 digits.
+long long read_numeric_cents(std::string_view field);
 
 }  // namespace ecomm

@@ -152,19 +152,36 @@ bool uses_parameters(std::string_view statement) {
     return false;
 }
 
-void Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+std::vector<std::string> split_script(std::string_view sql) {
+    std::vector<std::string> statements;
     size_t start = 0;
-    while (start < sql.size()) {
-        size_t end = sql.find(";\n", start);
-        if (end == std::string::npos) end = sql.size();
-        std::string statement = sql.substr(start, end - start);
-        start = end + 1;
-        if (statement.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-        if (!params.empty() && uses_parameters(statement))
-            exec(statement, params);
-        else
-            exec(statement);  // each logs its time at debug level
+    bool in_comment = false, has_code = false;
+    for (size_t i = 0; i <= sql.size(); ++i) {
+        const bool at_end = i == sql.size();
+        const char c = at_end ? '\n' : sql[i];
+        if (c == '\n') in_comment = false;
+        else if (!in_comment && c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') in_comment = true;
+        const bool ends = at_end || (!in_comment && c == ';' && i + 1 < sql.size() && sql[i + 1] == '\n');
+        if (ends) {
+            if (has_code) statements.emplace_back(sql.substr(start, i - start));
+            start = i + 1;
+            has_code = false;
+        } else if (!in_comment && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+            has_code = true;
+        }
     }
+    return statements;
+}
+
+long long Connection::exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    long long affected = 0;
+    for (const std::string& statement : split_script(sql)) {
+        if (!params.empty() && uses_parameters(statement))
+            affected = exec(statement, params).affected();
+        else
+            affected = exec(statement).affected();  // each logs its time at debug level
+    }
+    return affected;
 }
 
 std::optional<std::string> Connection::scalar(const std::string& sql,

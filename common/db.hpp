@@ -50,9 +50,10 @@ public:
 
     Result exec(const std::string& sql);
     Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params);
-    // Runs a script of statements separated by ";" at the end of a line, each with the params it uses ($1..$n
-    // appear in it, outside "--" comments) or none. Our own SQL only: no ";" at a line end inside a literal.
-    void exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+    // Runs a script of statements separated by ";" at the end of a line (split_script), each with the params it
+    // uses ($1..$n appear in it, outside "--" comments) or none.
+    // Returns the row count of the last statement (an insert's, update's or delete's; else 0).
+    long long exec_script(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
     // convenience: first column of first row, or nullopt when no row / null
     std::optional<std::string> scalar(const std::string& sql,
                                       const std::vector<std::optional<std::string>>& params = {});
@@ -105,5 +106,10 @@ private:
 // Whether a statement refers to a parameter ($1, $2, ...) outside its "--" comments: the server refuses
 // parameters a statement does not use, so a caller with one to give passes it only then.
 bool uses_parameters(std::string_view statement);
+
+// A script's statements: split at each ";" that ends a line outside a "--" comment (a comment may end in ";"),
+// without the ";"; a piece holding only comments and blanks is no statement (the server would answer it with an
+// empty query). Our own SQL only: no ";" at a line end inside a literal or a dollar-quoted body.
+std::vector<std::string> split_script(std::string_view sql);
 
 }  // namespace ecomm

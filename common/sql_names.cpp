@@ -36,9 +36,18 @@ std::string splice_names(std::string sql, const std::vector<std::pair<std::strin
 }
 
 std::string copy_query_with(const Connection& conn, std::string query, std::string_view value, std::string_view what) {
-    if (query.find("$1") == std::string::npos)
-        throw UsageError(std::string(what) + ": no $1 for the value the COPY takes");
-    replace_all(query, "$1", conn.quote_literal(value));
+    return copy_query_with(conn, std::move(query), std::vector<std::string>{std::string(value)}, what);
+}
+
+std::string copy_query_with(const Connection& conn, std::string query, const std::vector<std::string>& values,
+                            std::string_view what) {
+    // the highest first, so that $1 is not taken for the start of $10
+    for (size_t n = values.size(); n >= 1; --n) {
+        const std::string parameter = "$" + std::to_string(n);
+        if (query.find(parameter) == std::string::npos)
+            throw UsageError(std::string(what) + ": no " + parameter + " for the value the COPY takes");
+        replace_all(query, parameter, conn.quote_literal(values[n - 1]));
+    }
     return "copy (" + query + ") to stdout";
 }
 
