@@ -14,11 +14,4 @@ select business_date from warehouse.mart_refresh_queue where load_date = $1::dat
 
 analyze refresh_order_dates;
 
--- the order dates' range as two settings of this transaction, which the mart files' reads of the facts bound
--- their dates by: current_setting() is evaluated by the planner for its estimates, so it sees the dates it
--- reads (a range from subqueries was a guess of a handful of rows, planned as sorts of hundreds of thousands:
--- refresh_order_groups took 1.06 s against 0.67 s). No dates: an empty range.
-select set_config('ecomm.refresh_order_from', coalesce(min(order_date)::text, 'infinity'), true),
-       set_config('ecomm.refresh_order_to', coalesce(max(order_date)::text, '-infinity'), true)
-from refresh_order_dates;
 analyze refresh_event_dates

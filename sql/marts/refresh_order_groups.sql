@@ -13,9 +13,8 @@ orders as (
       -- semi-join read every load's facts, a cost that grew night after night (2.1 s against 0.8 s for six
       -- dates after twelve nights of 100,000 orders). Dates far apart (a late correction) widen the range:
       -- the read costs more, the result is the same.
-      -- (refresh_dates.sql sets the range, so that the planner knows it)
-      and f.order_date between current_setting('ecomm.refresh_order_from')::date
-                           and current_setting('ecomm.refresh_order_to')::date
+      -- (compute_daily_metrics splices the range in as two literals, so that the planner knows it)
+      and f.order_date between {{order_from}} and {{order_to}}
 ),
 
 final as (

@@ -372,9 +372,10 @@ TEST_F(MartsTest, AFailureInEitherLaneLeavesEveryMartAsItWas) {
               "where order_id = 'O1'");
     db().exec("insert into warehouse.mart_refresh_queue (load_date, subject, business_date) "
               "values ('2026-01-03', 'orders', '2025-12-14') on conflict do nothing");
-    // the first and last file of lane 1, of lane 0
+    // the first, a middle and the last file of lane 1; the first and last of lane 0
     for (const char* broken :
-         {"sales_by_category.sql", "funnel_daily.sql", "refresh_order_groups.sql", "daily_metrics.sql"}) {
+         {"category_dates.sql", "sales_by_category.sql", "daily_metrics.sql", "refresh_order_groups.sql",
+          "customer_summary.sql"}) {
         const std::string dir = temp_dir("ecomm-lanes");
         fs::copy(sql_dir(), dir, fs::copy_options::recursive);
         std::ofstream(dir + "/marts/" + broken) << "select 1 / (select count(*) - count(*) from refresh_load);\n";
