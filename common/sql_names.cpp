@@ -48,7 +48,12 @@ std::string copy_query_with(const Connection& conn, std::string query, const std
             throw UsageError(std::string(what) + ": no " + parameter + " for the value the COPY takes");
         replace_all(query, parameter, conn.quote_literal(values[n - 1]));
     }
-    return "copy (" + query + ") to stdout";
+    // one statement, without the ";" that may end it (split_script): a COPY wraps a query in parentheses
+    const std::vector<std::string> statements = split_script(query);
+    if (statements.size() != 1)
+        throw UsageError(std::string(what) + ": a COPY query is one statement, not " +
+                         std::to_string(statements.size()));
+    return "copy (" + statements.front() + "\n) to stdout";
 }
 
 }  // namespace ecomm

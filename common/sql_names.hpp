@@ -23,7 +23,8 @@ std::string splice_names(std::string sql, const std::vector<std::pair<std::strin
 // would have as a prepared statement, and the planner prunes partitions by the literal as by any constant.
 // Throws UsageError naming `what` (the query's file) when the query has no `$1`.
 std::string copy_query_with(const Connection& conn, std::string query, std::string_view value, std::string_view what);
-// The same with `$1`..`$n` replaced by values[0..n-1]; throws UsageError when the query lacks one of them.
+// The same with `$1`..`$n` replaced by values[0..n-1] (none: the query as it is); throws UsageError when the
+// query lacks one of them or is not one statement (a ";" ending it is dropped).
 std::string copy_query_with(const Connection& conn, std::string query, const std::vector<std::string>& values,
                             std::string_view what);
 

@@ -5,9 +5,8 @@
 -- among the changed ones. A first or last order date is looked up again only when the refresh took that
 -- date away, in the facts' own (user_key, order_date) index. Only orders not cancelled or refunded count;
 -- a customer left without one loses the row.
--- The r/f/m scores (ntile(5) over every customer, ties broken by user_key) and recency (from the as-of date:
--- the newest load date the warehouse has seen, so any load order gives the same rows) are global, so every
--- row is ranked and written again: one row per customer, a cost that grows with the customers, not history.
+-- The summary's rows themselves are written by the task from customer_rows.sql, which reads the changes this
+-- file leaves in refresh_customer_changes.
 -- The (date, customer) counts that changed: a queued date of an earlier load (an update of one of its orders)
 -- keeps almost all of its counts, so only these are aggregated and written (comparing every queued date's
 -- counts cost what the history of queued dates costs: on the growth run, every date, every night).
@@ -68,58 +67,6 @@ select order_date, user_key, orders_now, revenue_now
 from refresh_customer_day_changes
 where orders_now is not null;
 
-with
-
-removed as (
-    delete from marts.customer_summary
-    returning user_key, orders, revenue, first_order_date, last_order_date
-),
-
--- every customer, old or new, in one hashed full join of the old rows with the changes
-customers as (
-    select
-        coalesce(r.user_key, c.user_key) as user_key,
-        coalesce(r.orders, 0) + coalesce(c.orders, 0) as orders,
-        coalesce(r.revenue, 0) + coalesce(c.revenue, 0) as revenue,
-        case
-            when c.first_dropped <= r.first_order_date
-                then (select min(f.order_date) from warehouse.fact_orders f
-                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
-            else least(r.first_order_date, c.first_counted)
-        end as first_order_date,
-        case
-            when c.last_dropped >= r.last_order_date
-                then (select max(f.order_date) from warehouse.fact_orders f
-                      where f.user_key = c.user_key and not f.is_cancelled_or_refunded)
-            else greatest(r.last_order_date, c.last_counted)
-        end as last_order_date
-    from removed r
-    full join refresh_customer_changes c on c.user_key = r.user_key
-),
-
-as_of as (
-    select greatest(l.load_date, coalesce(q.max_load_date, l.load_date)) as as_of_date
-    from refresh_load l
-    cross join (select max(load_date) as max_load_date from warehouse.mart_refresh_queue) q
-),
-
-final as (
-    select
-        c.user_key,
-        c.orders,
-        c.revenue,
-        c.first_order_date,
-        c.last_order_date,
-        a.as_of_date,
-        a.as_of_date - c.last_order_date as recency_days,
-        ntile(5) over (order by c.last_order_date, c.user_key collate "C") as r_score,
-        ntile(5) over (order by c.orders, c.user_key collate "C") as f_score,
-        ntile(5) over (order by c.revenue, c.user_key collate "C") as m_score
-    from customers c
-    cross join as_of a
-    where c.orders > 0
-)
-
-insert into marts.customer_summary (user_key, orders, revenue, first_order_date, last_order_date, as_of_date,
-                                    recency_days, r_score, f_score, m_score)
-select * from final;
+-- the summary's new rows, which compute_daily_metrics ranks from customer_rows.sql and copies in here before
+-- customer_summary_write.sql writes them into the mart
+create temporary table refresh_customer_rows (like marts.customer_summary including defaults) on commit drop

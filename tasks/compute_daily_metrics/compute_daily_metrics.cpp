@@ -16,6 +16,7 @@
 #include "common/text_array.hpp"
 #include "common/timeutil.hpp"
 #include "category_sales.hpp"
+#include "customer_ranks.hpp"
 #include "event_counts.hpp"
 
 namespace ecomm {
@@ -25,10 +26,11 @@ const std::vector<MartFile>& mart_files() {
     // The lanes are balanced by what each file cost at 200,000 orders and 1,000,000 events a day (docs/PERFORMANCE.md)
     static const std::vector<MartFile> files = {
         {"refresh_order_groups.sql", K::input, 0}, {"daily_sales.sql", K::mart, 0},
-        {"customer_summary.sql", K::mart, 0},      {"category_dates.sql", K::input, 1},
-        {"category_lines.sql", K::line_rows, 1},   {"sales_by_category.sql", K::mart, 1},
-        {"event_rows.sql", K::event_rows, 1},      {"daily_events.sql", K::mart, 1},
-        {"funnel_daily.sql", K::mart, 1},          {"daily_metrics.sql", K::mart, 1}};
+        {"customer_summary.sql", K::input, 0},     {"customer_rows.sql", K::customer_rows, 0},
+        {"category_dates.sql", K::input, 1},       {"category_lines.sql", K::line_rows, 1},
+        {"sales_by_category.sql", K::mart, 1},     {"event_rows.sql", K::event_rows, 1},
+        {"daily_events.sql", K::mart, 1},          {"funnel_daily.sql", K::mart, 1},
+        {"daily_metrics.sql", K::mart, 1}};
     return files;
 }
 
@@ -115,6 +117,41 @@ void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connecti
                  "not refreshed)", sales.lines(), dates.size(), rows.size(), outside);
 }
 
+// Streams every customer's totals (customer_rows.sql), ranks them, copies them into refresh_customer_rows and
+// writes marts.customer_summary from there (customer_summary_write.sql); returns the customers' rows.
+long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, Connection& db,
+                                 const std::string& rows_sql) {
+    std::vector<CustomerTotals> customers;
+    int64_t as_of = 0;
+    const std::string copy = copy_query_with(db, rows_sql, std::vector<std::string>{}, "marts/customer_rows.sql");
+    copy_out_binary(db, copy, [&](const std::vector<std::string_view>& cols) {
+        if (cols.size() != 6)
+            throw RetryableError("customer_rows.sql: expected 6 columns, got " + std::to_string(cols.size()));
+        CustomerTotals& c = customers.emplace_back();
+        c.user_key.assign(cols[0]);
+        c.orders = read_int8(cols[1]);
+        c.cents = read_numeric_cents(cols[2]);
+        c.first_order_date = read_date_days(cols[3]);
+        c.last_order_date = read_date_days(cols[4]);
+        as_of = read_date_days(cols[5]);
+    });
+    ctx.check_interrupted();
+    stop.check();
+    rank_customers(customers);
+    {
+        CopyIn out(db, "copy refresh_customer_rows (user_key, orders, revenue, first_order_date, last_order_date, "
+                       "as_of_date, recency_days, r_score, f_score, m_score) from stdin");
+        const std::string as_of_text = format_date(as_of);
+        for (const CustomerTotals& c : customers)
+            out.field(c.user_key).field(c.orders).cents_field(c.cents).field(format_date(c.first_order_date))
+                .field(format_date(c.last_order_date)).field(as_of_text).field(as_of - c.last_order_date)
+                .field(c.r_score).field(c.f_score).field(c.m_score).end_row();
+        out.finish();
+    }
+    db.exec_script(read_mart_sql("customer_summary_write.sql"));
+    return static_cast<long long>(customers.size());
+}
+
 using LaneFiles = std::vector<std::pair<const MartFile*, std::string>>;
 
 // What every lane's transaction starts with: its settings and the temporary tables of the queued dates.
@@ -152,6 +189,13 @@ long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db,
             count_category_lines(ctx, stop, db, sql);
             spdlog::info("{}: summed in {:.2f} s", file->name,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            continue;
+        }
+        if (file->kind == MartFile::Kind::customer_rows) {
+            const long long rows = write_customer_summary(ctx, stop, db, splice_names(sql, literals));
+            spdlog::info("{}: {} row(s) ranked and written in {:.2f} s", file->name, rows,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            written += rows;
             continue;
         }
         const long long rows = db.exec_script(splice_names(sql, literals));

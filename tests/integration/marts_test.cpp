@@ -375,7 +375,7 @@ TEST_F(MartsTest, AFailureInEitherLaneLeavesEveryMartAsItWas) {
     // the first, a middle and the last file of lane 1; the first and last of lane 0
     for (const char* broken :
          {"category_dates.sql", "sales_by_category.sql", "daily_metrics.sql", "refresh_order_groups.sql",
-          "customer_summary.sql"}) {
+          "customer_rows.sql"}) {
         const std::string dir = temp_dir("ecomm-lanes");
         fs::copy(sql_dir(), dir, fs::copy_options::recursive);
         std::ofstream(dir + "/marts/" + broken) << "select 1 / (select count(*) - count(*) from refresh_load);\n";
