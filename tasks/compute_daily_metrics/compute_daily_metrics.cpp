@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <set>
 #include <utility>
@@ -17,6 +18,7 @@
 #include "common/timeutil.hpp"
 #include "category_sales.hpp"
 #include "customer_ranks.hpp"
+#include "order_groups.hpp"
 #include "event_counts.hpp"
 
 namespace ecomm {
@@ -25,7 +27,8 @@ const std::vector<MartFile>& mart_files() {
     using K = MartFile::Kind;
     // The lanes are balanced by what each file cost at 200,000 orders and 1,000,000 events a day (docs/PERFORMANCE.md)
     static const std::vector<MartFile> files = {
-        {"refresh_order_groups.sql", K::input, 0}, {"daily_sales.sql", K::mart, 0},
+        {"refresh_order_groups.sql", K::input, 0}, {"order_rows.sql", K::order_rows, 0},
+        {"daily_sales.sql", K::mart, 0},
         {"customer_summary.sql", K::input, 0},     {"customer_rows.sql", K::customer_rows, 0},
         {"category_dates.sql", K::input, 1},       {"category_lines.sql", K::line_rows, 1},
         {"sales_by_category.sql", K::mart, 1},     {"event_rows.sql", K::event_rows, 1},
@@ -75,28 +78,74 @@ void count_events(const TaskContext& ctx, const LaneStop& stop, Connection& db, 
                  counts.distinct_keys());
 }
 
-// Streams the live lines of the dates in refresh_category_dates (category_lines.sql, over their range) and
-// writes what sales_by_category counts into refresh_category_sales and refresh_category_inferred.
-void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connection& db, const std::string& lines_sql) {
+// Streams the rows of `query_sql` (a COPY query whose $1 and $2 take the range of the dates `dates_sql`
+// selects) to on_row, dropping the rows of dates in the range but not among the dates (their first column,
+// a date, says which); returns how many rows went to on_row. No dates: nothing is read.
+struct DatedRows {
     std::set<int64_t> dates;
-    const Result r = db.exec("select order_date::text from refresh_category_dates");
-    for (int i = 0; i < r.rows(); ++i) dates.insert(*parse_date(r.text(i, 0)));
-    if (dates.empty()) return;
-    const std::string from = format_date(*dates.begin()), to = format_date(*dates.rbegin());
-    CategorySales sales;
-    long long outside = 0;
-    const std::string copy = copy_query_with(db, lines_sql, {from, to}, "marts/category_lines.sql");
+    long long rows = 0, outside = 0;
+};
+DatedRows stream_dated_rows(Connection& db, const std::string& dates_sql, const std::string& query_sql,
+                            const std::string& what, size_t columns,
+                            const std::function<void(int64_t, const std::vector<std::string_view>&)>& on_row) {
+    DatedRows out;
+    const Result r = db.exec(dates_sql);
+    for (int i = 0; i < r.rows(); ++i) out.dates.insert(*parse_date(r.text(i, 0)));
+    if (out.dates.empty()) return out;
+    const std::string from = format_date(*out.dates.begin()), to = format_date(*out.dates.rbegin());
+    const std::string copy = copy_query_with(db, query_sql, {from, to}, what);
     copy_out_binary(db, copy, [&](const std::vector<std::string_view>& cols) {
-        if (cols.size() != 6)
-            throw RetryableError("category_lines.sql: expected 6 columns, got " + std::to_string(cols.size()));
+        if (cols.size() != columns)
+            throw RetryableError(what + ": expected " + std::to_string(columns) + " columns, got " +
+                                 std::to_string(cols.size()));
         const int64_t date = read_date_days(cols[0]);
-        if (!dates.count(date)) {
-            ++outside;
+        if (!out.dates.count(date)) {
+            ++out.outside;
             return;
         }
-        sales.add(date, cols[1], cols[2], read_int4(cols[3]), read_numeric_cents(cols[4]),
-                  cols[5].data() ? std::optional<int64_t>(read_int8(cols[5])) : std::nullopt);
+        ++out.rows;
+        on_row(date, cols);
     });
+    return out;
+}
+
+// Streams the orders of the dates in refresh_order_dates (order_rows.sql), groups them and writes the groups
+// into refresh_order_groups.
+void group_orders(const TaskContext& ctx, const LaneStop& stop, Connection& db, const std::string& rows_sql) {
+    OrderGroups groups;
+    const DatedRows read = stream_dated_rows(
+        db, "select order_date::text from refresh_order_dates", rows_sql, "marts/order_rows.sql", 5,
+        [&](int64_t date, const std::vector<std::string_view>& cols) {
+            groups.add(date, cols[1], read_bool(cols[2]), read_numeric_cents(cols[3]), read_int4(cols[4]));
+        });
+    ctx.check_interrupted();
+    stop.check();
+    long long written = 0;
+    {
+        CopyIn out(db, "copy refresh_order_groups from stdin");
+        groups.for_each([&](const OrderGroups::Row& g) {
+            out.field(format_date(g.date)).field(g.user_key).bool_field(g.cancelled).field(g.orders)
+                .cents_field(g.cents).field(g.units).end_row();
+            ++written;
+        });
+        out.finish();
+    }
+    db.exec("analyze refresh_order_groups");
+    spdlog::info("grouped {} order(s) of {} order date(s) into {} group(s) ({} order(s) of dates in the range "
+                 "not refreshed)", read.rows, read.dates.size(), written, read.outside);
+}
+
+// Streams the live lines of the dates in refresh_category_dates (category_lines.sql) and writes what
+// sales_by_category counts into refresh_category_sales and refresh_category_inferred.
+void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connection& db, const std::string& lines_sql) {
+    CategorySales sales;
+    const DatedRows read = stream_dated_rows(
+        db, "select order_date::text from refresh_category_dates", lines_sql, "marts/category_lines.sql", 6,
+        [&](int64_t date, const std::vector<std::string_view>& cols) {
+            sales.add(date, cols[1], cols[2], read_int4(cols[3]), read_numeric_cents(cols[4]),
+                      cols[5].data() ? std::optional<int64_t>(read_int8(cols[5])) : std::nullopt);
+        });
+    if (read.dates.empty()) return;
     ctx.check_interrupted();
     stop.check();
     const auto rows = sales.rows();
@@ -114,7 +163,7 @@ void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connecti
         out.finish();
     }
     spdlog::info("summed {} line(s) of {} order date(s) into {} category row(s) ({} line(s) of dates in the range "
-                 "not refreshed)", sales.lines(), dates.size(), rows.size(), outside);
+                 "not refreshed)", read.rows, read.dates.size(), rows.size(), read.outside);
 }
 
 // Streams every customer's totals (customer_rows.sql), ranks them, copies them into refresh_customer_rows and
@@ -164,11 +213,9 @@ void prepare_lane(Connection& db, const std::string& refresh_dates_sql, const st
     db.exec_script(refresh_dates_sql, {date});
 }
 
-// Runs one lane's files in order on db, their {{load_date}}, {{order_from}} and {{order_to}} (the queued order
-// dates' range) spliced in as literals. The reads of the facts bound their dates by the range, so that each
-// load's BRIN on order_date skips the loads holding none of them; as constants, the planner estimates by them
-// and a scan compares each row with a constant (current_setting() in the filter was evaluated row by row: 230
-// ms per 640,000 lines; a subquery was planned as a handful of rows). Returns the mart rows written.
+// Runs one lane's files in order on db, {{load_date}} spliced in as a literal: a constant the planner estimates
+// by and a scan compares each row with (current_setting() in a filter was evaluated row by row; daily_metrics'
+// counts took 1.1 s with the date from refresh_load, 0.5 s with a literal). Returns the mart rows written.
 long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db, const LaneFiles& files,
                    const std::string& event_counts_tables_sql,
                    const std::vector<std::pair<std::string, std::string>>& literals) {
@@ -188,6 +235,12 @@ long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db,
         if (file->kind == MartFile::Kind::line_rows) {
             count_category_lines(ctx, stop, db, sql);
             spdlog::info("{}: summed in {:.2f} s", file->name,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            continue;
+        }
+        if (file->kind == MartFile::Kind::order_rows) {
+            group_orders(ctx, stop, db, sql);
+            spdlog::info("{}: grouped in {:.2f} s", file->name,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
             continue;
         }
@@ -229,14 +282,8 @@ void compute_daily_metrics(TaskContext& ctx) {
     const long long event_dates = db.scalar_int("select count(*) from refresh_event_dates");
     spdlog::info("load {} queued {} order date(s) and {} event date(s) for refresh", date, order_dates, event_dates);
     ctx.counts.rows_read = order_dates + event_dates;
-    // no order dates: an empty range
-    const Result range = db.exec("select coalesce(min(order_date)::text, 'infinity'), "
-                                 "coalesce(max(order_date)::text, '-infinity') from refresh_order_dates");
-    const auto date_literal = [&](const std::string& d) { return db.quote_literal(d) + "::date"; };
     const std::vector<std::pair<std::string, std::string>> literals = {
-        {"load_date", date_literal(date)},
-        {"order_from", date_literal(range.text(0, 0))},
-        {"order_to", date_literal(range.text(0, 1))}};
+        {"load_date", db.quote_literal(date) + "::date"}};
 
     // Lane 1 reads what lane 0 reads (the queue, the facts, the dimensions) and writes other marts. It starts
     // after this transaction took the task's lock, and commits only once both lanes are done: a failure in

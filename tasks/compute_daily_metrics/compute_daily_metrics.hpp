@@ -9,16 +9,16 @@
 
 namespace ecomm {
 
-// A file of sql/marts: an input (it groups the queued dates' rows of one fact table into a temporary table
-// the marts after it read), the events' rows (a query the task streams and counts itself into the temporary
-// tables refresh_event_types and refresh_session_types), the order lines' rows (streamed and summed into
+// A file of sql/marts: an input (it fills or creates a temporary table the files after it read), the orders'
+// rows (a query the task streams and groups itself into refresh_order_groups), the events' rows (streamed and
+// counted into refresh_event_types and refresh_session_types), the order lines' rows (streamed and summed into
 // refresh_category_sales and refresh_category_inferred), the customers' rows (streamed, ranked and written
-// into marts.customer_summary) or a mart (it replaces its rows for the dates in the
-// temporary tables refresh_load, refresh_order_dates and refresh_event_dates).
+// into marts.customer_summary) or a mart (it replaces its rows for the dates in the temporary tables
+// refresh_load, refresh_order_dates and refresh_event_dates).
 // Its lane: 0 runs in the task's own transaction, 1 at the same time on a second connection (its own
 // transaction, committed just before the task's), so the server works on two marts at once.
 struct MartFile {
-    enum class Kind { input, event_rows, line_rows, customer_rows, mart };
+    enum class Kind { input, order_rows, event_rows, line_rows, customer_rows, mart };
     std::string name;
     Kind kind;
     int lane;
