@@ -1,9 +1,11 @@
-// compute_daily_metrics: queued business dates -> the dates' facts grouped once per fact table (the events and
-// the order lines counted in the task from binary COPYs) -> one set-based SQL file per mart over those groups.
+// compute_daily_metrics: queued business dates -> the dates' facts read once per fact table by binary COPY and
+// grouped in the task (orders, order lines, events) -> one set-based SQL file per mart over those groups.
 #include "compute_daily_metrics.hpp"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -25,7 +27,8 @@ namespace ecomm {
 
 const std::vector<MartFile>& mart_files() {
     using K = MartFile::Kind;
-    // The lanes are balanced by what each file cost at 200,000 orders and 1,000,000 events a day (docs/PERFORMANCE.md)
+    // The lanes are balanced by what each file cost at 200,000 orders and 1,000,000 events a day; daily_metrics
+    // goes to the lane that finishes first, which the day's sizes decide (docs/PERFORMANCE.md)
     static const std::vector<MartFile> files = {
         {"refresh_order_groups.sql", K::input, 0}, {"order_rows.sql", K::order_rows, 0},
         {"daily_sales.sql", K::mart, 0},
@@ -33,7 +36,7 @@ const std::vector<MartFile>& mart_files() {
         {"category_dates.sql", K::input, 1},       {"category_lines.sql", K::line_rows, 1},
         {"sales_by_category.sql", K::mart, 1},     {"event_rows.sql", K::event_rows, 1},
         {"daily_events.sql", K::mart, 1},          {"funnel_daily.sql", K::mart, 1},
-        {"daily_metrics.sql", K::mart, 1}};
+        {"daily_metrics.sql", K::mart, -1}};
     return files;
 }
 
@@ -215,51 +218,57 @@ void prepare_lane(Connection& db, const std::string& refresh_dates_sql, const st
 
 // Runs one lane's files in order on db, {{load_date}} spliced in as a literal: a constant the planner estimates
 // by and a scan compares each row with (current_setting() in a filter was evaluated row by row; daily_metrics'
-// counts took 1.1 s with the date from refresh_load, 0.5 s with a literal). Returns the mart rows written.
+// counts took 1.1 s with the date from refresh_load, 0.5 s with a literal). Then the files either lane may run
+// (`shared`), each taken by the first lane to get there (next_shared), so that whichever lane the day made
+// shorter runs them. Returns the mart rows written.
 long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db, const LaneFiles& files,
+                   const LaneFiles& shared, std::atomic<size_t>& next_shared,
                    const std::string& event_counts_tables_sql,
                    const std::vector<std::pair<std::string, std::string>>& literals) {
     long long written = 0;
-    for (const auto& [file, sql] : files) {
+    const auto run_file = [&](const MartFile& file, const std::string& sql) {
         ctx.check_interrupted();
         stop.check();
         const auto t0 = std::chrono::steady_clock::now();
-        // A mart file ends with its insert (or update): the result is that last statement's row count. An
-        // input file fills a temporary table and analyzes it: no mart row is written.
-        if (file->kind == MartFile::Kind::event_rows) {
+        const auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+        switch (file.kind) {
+        case MartFile::Kind::event_rows:
             count_events(ctx, stop, db, sql, event_counts_tables_sql);
-            spdlog::info("{}: counted in {:.2f} s", file->name,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-            continue;
-        }
-        if (file->kind == MartFile::Kind::line_rows) {
+            spdlog::info("{}: counted in {:.2f} s", file.name, secs());
+            break;
+        case MartFile::Kind::line_rows:
             count_category_lines(ctx, stop, db, sql);
-            spdlog::info("{}: summed in {:.2f} s", file->name,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-            continue;
-        }
-        if (file->kind == MartFile::Kind::order_rows) {
+            spdlog::info("{}: summed in {:.2f} s", file.name, secs());
+            // the spool's run goes back to the system now, not when the process ends: the event counts, the
+            // task's largest holding (212 MiB at 5M events a day), come next beside the other lane's
+            malloc_trim(0);
+            break;
+        case MartFile::Kind::order_rows:
             group_orders(ctx, stop, db, sql);
-            spdlog::info("{}: grouped in {:.2f} s", file->name,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-            continue;
-        }
-        if (file->kind == MartFile::Kind::customer_rows) {
+            spdlog::info("{}: grouped in {:.2f} s", file.name, secs());
+            malloc_trim(0);  // as for the lines
+            break;
+        case MartFile::Kind::customer_rows: {
             const long long rows = write_customer_summary(ctx, stop, db, splice_names(sql, literals));
-            spdlog::info("{}: {} row(s) ranked and written in {:.2f} s", file->name, rows,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            spdlog::info("{}: {} row(s) ranked and written in {:.2f} s", file.name, rows, secs());
             written += rows;
-            continue;
+            break;
         }
-        const long long rows = db.exec_script(splice_names(sql, literals));
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (file->kind == MartFile::Kind::mart) {
-            spdlog::info("{}: {} row(s) written in {:.2f} s", file->name, rows, secs);
+        case MartFile::Kind::input:
+            db.exec_script(splice_names(sql, literals));
+            spdlog::info("{}: done in {:.2f} s", file.name, secs());
+            break;
+        case MartFile::Kind::mart: {
+            // a mart file ends with its insert (or update): the result is that last statement's row count
+            const long long rows = db.exec_script(splice_names(sql, literals));
+            spdlog::info("{}: {} row(s) written in {:.2f} s", file.name, rows, secs());
             written += rows;
-        } else {
-            spdlog::info("{}: grouped in {:.2f} s", file->name, secs);
+            break;
         }
-    }
+        }
+    };
+    for (const auto& [file, sql] : files) run_file(*file, sql);
+    for (size_t i; (i = next_shared.fetch_add(1)) < shared.size();) run_file(*shared[i].first, shared[i].second);
     return written;
 }
 
@@ -272,8 +281,9 @@ void compute_daily_metrics(TaskContext& ctx) {
     const std::string date = format_date(ctx.load_day());
 
     // Read every file first: a missing one is a configuration error before any work is done.
-    LaneFiles lanes[2];
-    for (const auto& f : mart_files()) lanes[f.lane].emplace_back(&f, read_mart_sql(f.name));
+    LaneFiles lanes[2], shared;
+    for (const auto& f : mart_files()) (f.lane < 0 ? shared : lanes[f.lane]).emplace_back(&f, read_mart_sql(f.name));
+    std::atomic<size_t> next_shared{0};
     const std::string refresh_dates_sql = read_mart_sql("refresh_dates.sql");
     const std::string event_counts_tables_sql = read_mart_sql("event_counts_tables.sql");
 
@@ -296,11 +306,12 @@ void compute_daily_metrics(TaskContext& ctx) {
     run_two_lanes(
         db,
         [&](const LaneStop& stop) {
-            written[0] = run_lane(ctx, stop, db, lanes[0], event_counts_tables_sql, literals);
+            written[0] = run_lane(ctx, stop, db, lanes[0], shared, next_shared, event_counts_tables_sql, literals);
         },
         second,
         [&](const LaneStop& stop) {
-            written[1] = run_lane(ctx, stop, second, lanes[1], event_counts_tables_sql, literals);
+            written[1] =
+                run_lane(ctx, stop, second, lanes[1], shared, next_shared, event_counts_tables_sql, literals);
         });
     // a signal now would otherwise stop the task between the two commits: it is checked before both
     ctx.check_interrupted();

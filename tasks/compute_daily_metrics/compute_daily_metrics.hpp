@@ -16,7 +16,8 @@ namespace ecomm {
 // into marts.customer_summary) or a mart (it replaces its rows for the dates in the temporary tables
 // refresh_load, refresh_order_dates and refresh_event_dates).
 // Its lane: 0 runs in the task's own transaction, 1 at the same time on a second connection (its own
-// transaction, committed just before the task's), so the server works on two marts at once.
+// transaction, committed just before the task's), so the server works on two marts at once; -1: either, after
+// its own files, whichever lane gets there first (a file that reads no other file's temporary tables).
 struct MartFile {
     enum class Kind { input, order_rows, event_rows, line_rows, customer_rows, mart };
     std::string name;
