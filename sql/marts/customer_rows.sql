@@ -1,5 +1,6 @@
 -- Every customer's row of marts.customer_summary after the changes customer_summary.sql left in
--- refresh_customer_changes, which compute_daily_metrics streams by binary COPY, ranks (the r/f/m scores are
+-- refresh_customer_changes (and, with no order left that counts, orders <= 0 and possibly no dates: a
+-- customer who loses the row), which compute_daily_metrics streams by binary COPY, ranks (the r/f/m scores are
 -- ntile(5) over every customer, ties broken by user_key) and writes back in place of the old rows, with
 -- recency_days = as_of_date - last_order_date. The scores and the as-of date (the newest load date the
 -- warehouse has seen, so any load order gives the same rows) are global, so every row is written again: one
@@ -44,4 +45,3 @@ select
     a.as_of_date
 from customers c
 cross join as_of a
-where c.orders > 0

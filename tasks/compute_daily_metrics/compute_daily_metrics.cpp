@@ -170,15 +170,21 @@ void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connecti
 }
 
 // Streams every customer's totals (customer_rows.sql), ranks them, copies them into refresh_customer_rows and
-// writes marts.customer_summary from there (customer_summary_write.sql); returns the customers' rows.
+// writes marts.customer_summary from there (customer_summary_write.sql), removing the customers left with no
+// order that counts; returns the customers' rows.
 long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, Connection& db,
                                  const std::string& rows_sql) {
     std::vector<CustomerTotals> customers;
+    std::vector<std::string> gone;  // left with no order that counts: they lose the row
     int64_t as_of = 0;
     const std::string copy = copy_query_with(db, rows_sql, std::vector<std::string>{}, "marts/customer_rows.sql");
     copy_out_binary(db, copy, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != 6)
             throw RetryableError("customer_rows.sql: expected 6 columns, got " + std::to_string(cols.size()));
+        if (read_int8(cols[1]) <= 0) {
+            gone.emplace_back(cols[0]);
+            return;
+        }
         CustomerTotals& c = customers.emplace_back();
         c.user_key.assign(cols[0]);
         c.orders = read_int8(cols[1]);
@@ -200,7 +206,8 @@ long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, C
                 .field(c.r_score).field(c.f_score).field(c.m_score).end_row();
         out.finish();
     }
-    db.exec_script(read_mart_sql("customer_summary_write.sql"));
+    db.exec_script(read_mart_sql("customer_summary_write.sql"), {text_array_literal(gone)});
+    if (!gone.empty()) spdlog::info("{} customer(s) left with no order that counts lost their row", gone.size());
     return static_cast<long long>(customers.size());
 }
 
