@@ -6,6 +6,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "common/big_endian.hpp"
 #include "common/errors.hpp"
 #include "common/money.hpp"
 #include "common/timeutil.hpp"
@@ -259,12 +260,6 @@ long long CopySpool::load(Connection& conn, const std::string& copy_sql) {
 // ---------------------------------------------------------------- binary COPY out
 
 namespace {
-
-uint32_t read_be32(const char* p) {
-    return static_cast<uint32_t>(static_cast<unsigned char>(p[0])) << 24 |
-           static_cast<uint32_t>(static_cast<unsigned char>(p[1])) << 16 |
-           static_cast<uint32_t>(static_cast<unsigned char>(p[2])) << 8 | static_cast<unsigned char>(p[3]);
-}
 
 // A field of the wrong size for its type: the query's columns are not what the reader expects.
 [[noreturn]] void throw_field_size(std::string_view type, std::string_view field) {

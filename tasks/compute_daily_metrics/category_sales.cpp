@@ -3,21 +3,9 @@
 
 #include <algorithm>
 
+#include "common/big_endian.hpp"
+
 namespace ecomm {
-
-namespace {
-
-void append_be32(std::string& out, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
-}
-
-uint32_t be32_at(std::string_view s, size_t at) {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(s[at + i]);
-    return v;
-}
-
-}  // namespace
 
 uint32_t CategorySales::category_index(std::string_view category) {
     if (last_category_ != UINT32_MAX && categories_[last_category_] == category) return last_category_;
@@ -54,7 +42,7 @@ std::vector<CategorySales::Row> CategorySales::rows() {
         if (!first && key == previous) return;
         first = false;
         previous.assign(key);
-        ++orders[{static_cast<int32_t>(be32_at(key, 0)), be32_at(key, 4)}];
+        ++orders[{static_cast<int32_t>(read_be32(key.data())), read_be32(key.data() + 4)}];
     });
     std::vector<Row> out;
     out.reserve(sums_.size());

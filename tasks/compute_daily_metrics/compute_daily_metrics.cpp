@@ -173,7 +173,7 @@ void count_category_lines(const TaskContext& ctx, const LaneStop& stop, Connecti
 // writes marts.customer_summary from there (customer_summary_write.sql), removing the customers left with no
 // order that counts; returns the customers' rows.
 long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, Connection& db,
-                                 const std::string& rows_sql) {
+                                 const std::string& rows_sql, const std::string& write_sql) {
     std::vector<CustomerTotals> customers;
     std::vector<std::string> gone;  // left with no order that counts: they lose the row
     int64_t as_of = 0;
@@ -181,13 +181,14 @@ long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, C
     copy_out_binary(db, copy, [&](const std::vector<std::string_view>& cols) {
         if (cols.size() != 6)
             throw RetryableError("customer_rows.sql: expected 6 columns, got " + std::to_string(cols.size()));
-        if (read_int8(cols[1]) <= 0) {
+        const int64_t orders = read_int8(cols[1]);
+        if (orders <= 0) {
             gone.emplace_back(cols[0]);
             return;
         }
         CustomerTotals& c = customers.emplace_back();
         c.user_key.assign(cols[0]);
-        c.orders = read_int8(cols[1]);
+        c.orders = orders;
         c.cents = read_numeric_cents(cols[2]);
         c.first_order_date = read_date_days(cols[3]);
         c.last_order_date = read_date_days(cols[4]);
@@ -206,7 +207,7 @@ long long write_customer_summary(const TaskContext& ctx, const LaneStop& stop, C
                 .field(c.r_score).field(c.f_score).field(c.m_score).end_row();
         out.finish();
     }
-    db.exec_script(read_mart_sql("customer_summary_write.sql"), {text_array_literal(gone)});
+    db.exec_script(write_sql, {text_array_literal(gone)});
     if (!gone.empty()) spdlog::info("{} customer(s) left with no order that counts lost their row", gone.size());
     return static_cast<long long>(customers.size());
 }
@@ -223,15 +224,23 @@ void prepare_lane(Connection& db, const std::string& refresh_dates_sql, const st
     db.exec_script(refresh_dates_sql, {date});
 }
 
+// What both lanes share: the files either lane may run and which of them is next, the helper files the
+// streamed kinds write with (read with the others, before any work) and the names spliced into every file.
+struct LaneShared {
+    LaneFiles files;
+    std::atomic<size_t> next{0};
+    std::string event_counts_tables_sql, customer_summary_write_sql;
+    std::vector<std::pair<std::string, std::string>> literals;
+};
+
 // Runs one lane's files in order on db, {{load_date}} spliced in as a literal: a constant the planner estimates
 // by and a scan compares each row with (current_setting() in a filter was evaluated row by row; daily_metrics'
 // counts took 1.1 s with the date from refresh_load, 0.5 s with a literal). Then the files either lane may run
-// (`shared`), each taken by the first lane to get there (next_shared), so that whichever lane the day made
+// (`shared.files`), each taken by the first lane to get there, so that whichever lane the day made
 // shorter runs them. Returns the mart rows written.
 long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db, const LaneFiles& files,
-                   const LaneFiles& shared, std::atomic<size_t>& next_shared,
-                   const std::string& event_counts_tables_sql,
-                   const std::vector<std::pair<std::string, std::string>>& literals) {
+                   LaneShared& shared) {
+    const auto& literals = shared.literals;
     long long written = 0;
     const auto run_file = [&](const MartFile& file, const std::string& sql) {
         ctx.check_interrupted();
@@ -240,7 +249,7 @@ long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db,
         const auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
         switch (file.kind) {
         case MartFile::Kind::event_rows:
-            count_events(ctx, stop, db, sql, event_counts_tables_sql);
+            count_events(ctx, stop, db, sql, shared.event_counts_tables_sql);
             spdlog::info("{}: counted in {:.2f} s", file.name, secs());
             break;
         case MartFile::Kind::line_rows:
@@ -256,7 +265,8 @@ long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db,
             malloc_trim(0);  // as for the lines
             break;
         case MartFile::Kind::customer_rows: {
-            const long long rows = write_customer_summary(ctx, stop, db, splice_names(sql, literals));
+            const long long rows = write_customer_summary(ctx, stop, db, splice_names(sql, literals),
+                                                          shared.customer_summary_write_sql);
             spdlog::info("{}: {} row(s) ranked and written in {:.2f} s", file.name, rows, secs());
             written += rows;
             break;
@@ -275,7 +285,8 @@ long long run_lane(const TaskContext& ctx, const LaneStop& stop, Connection& db,
         }
     };
     for (const auto& [file, sql] : files) run_file(*file, sql);
-    for (size_t i; (i = next_shared.fetch_add(1)) < shared.size();) run_file(*shared[i].first, shared[i].second);
+    for (size_t i; (i = shared.next.fetch_add(1)) < shared.files.size();)
+        run_file(*shared.files[i].first, shared.files[i].second);
     return written;
 }
 
@@ -288,19 +299,20 @@ void compute_daily_metrics(TaskContext& ctx) {
     const std::string date = format_date(ctx.load_day());
 
     // Read every file first: a missing one is a configuration error before any work is done.
-    LaneFiles lanes[2], shared;
-    for (const auto& f : mart_files()) (f.lane < 0 ? shared : lanes[f.lane]).emplace_back(&f, read_mart_sql(f.name));
-    std::atomic<size_t> next_shared{0};
+    LaneFiles lanes[2];
+    LaneShared shared;
+    for (const auto& f : mart_files())
+        (f.lane < 0 ? shared.files : lanes[f.lane]).emplace_back(&f, read_mart_sql(f.name));
     const std::string refresh_dates_sql = read_mart_sql("refresh_dates.sql");
-    const std::string event_counts_tables_sql = read_mart_sql("event_counts_tables.sql");
+    shared.event_counts_tables_sql = read_mart_sql("event_counts_tables.sql");
+    shared.customer_summary_write_sql = read_mart_sql("customer_summary_write.sql");
 
     prepare_lane(db, refresh_dates_sql, date);
     const long long order_dates = db.scalar_int("select count(*) from refresh_order_dates");
     const long long event_dates = db.scalar_int("select count(*) from refresh_event_dates");
     spdlog::info("load {} queued {} order date(s) and {} event date(s) for refresh", date, order_dates, event_dates);
     ctx.counts.rows_read = order_dates + event_dates;
-    const std::vector<std::pair<std::string, std::string>> literals = {
-        {"load_date", db.quote_literal(date) + "::date"}};
+    shared.literals = {{"load_date", db.quote_literal(date) + "::date"}};
 
     // Lane 1 reads what lane 0 reads (the queue, the facts, the dimensions) and writes other marts. It starts
     // after this transaction took the task's lock, and commits only once both lanes are done: a failure in
@@ -311,15 +323,8 @@ void compute_daily_metrics(TaskContext& ctx) {
     prepare_lane(second, refresh_dates_sql, date);
     long long written[2] = {0, 0};
     run_two_lanes(
-        db,
-        [&](const LaneStop& stop) {
-            written[0] = run_lane(ctx, stop, db, lanes[0], shared, next_shared, event_counts_tables_sql, literals);
-        },
-        second,
-        [&](const LaneStop& stop) {
-            written[1] =
-                run_lane(ctx, stop, second, lanes[1], shared, next_shared, event_counts_tables_sql, literals);
-        });
+        db, [&](const LaneStop& stop) { written[0] = run_lane(ctx, stop, db, lanes[0], shared); }, second,
+        [&](const LaneStop& stop) { written[1] = run_lane(ctx, stop, second, lanes[1], shared); });
     // a signal now would otherwise stop the task between the two commits: it is checked before both
     ctx.check_interrupted();
     second_tx.commit();  // run_task commits the task's own transaction right after this returns

@@ -3,19 +3,11 @@
 
 #include <cstring>
 
+#include "common/big_endian.hpp"
+
 namespace ecomm {
 
 namespace {
-
-void append_be32(std::string& out, uint32_t v) {
-    for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((v >> shift) & 0xFF));
-}
-
-uint32_t be32_at(std::string_view s) {
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<unsigned char>(s[i]);
-    return v;
-}
 
 constexpr size_t key_prefix = 5;  // the date's 4 bytes and the cancelled flag
 
@@ -37,7 +29,7 @@ void OrderGroups::for_each(const std::function<void(const Row&)>& on_group) {
     bool open = false;
     const auto flush = [&] {
         if (!open) return;
-        row.date = static_cast<int32_t>(be32_at(current) ^ 0x80000000u);
+        row.date = static_cast<int32_t>(read_be32(current.data()) ^ 0x80000000u);
         row.cancelled = current[4] != '\0';
         row.user_key = std::string_view(current).substr(key_prefix);
         on_group(row);

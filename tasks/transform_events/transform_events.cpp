@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+#include "common/big_endian.hpp"
 #include "common/erasure.hpp"
 #include "common/copy.hpp"
 #include "common/sql_names.hpp"
@@ -260,8 +261,7 @@ void transform_events(TaskContext& ctx) {
             row.push_back(static_cast<char>(staging_copy_fields >> 8));
             row.push_back(static_cast<char>(staging_copy_fields & 0xFF));
             auto put_text = [&](std::string_view v) {
-                const uint32_t n = static_cast<uint32_t>(v.size());
-                for (int shift = 24; shift >= 0; shift -= 8) row.push_back(static_cast<char>(n >> shift));
+                append_be32(row, static_cast<uint32_t>(v.size()));
                 row.append(v);
             };
             put_text(e.event_id);
